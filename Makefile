@@ -35,10 +35,22 @@ readme: $(STAMP)
 
 DATA ?= ../shared/data
 
-# The main job on the offline default: filter strips of sample photos (FilterNet's enhance joins it once trained).
+# The main job on the offline default: FilterNet `enhance` (embedded default model) on sample photos and on
+# degraded held-out photos (before/after JPEGs + params JSON), plus a strip of every filter on two photos.
 demo: $(STAMP)
-	@$(BIN)/filternet-coco strips $(DATA)/photos/kodak24/kodim05.png $(DATA)/photos/kodak24/kodim23.png -o demo_out
-	@echo "demo written to $(CURDIR)/demo_out/" 
+	@$(BIN)/python -c "from filternet_coco.filternet.enhance import make_demo; make_demo('demo_out')"
+	@$(BIN)/filternet-coco strips $(DATA)/photos/kodak24/kodim05.png $(DATA)/photos/kodak24/kodim23.png -o demo_out/strips
+	@echo "demo written to $(CURDIR)/demo_out/"
+
+# Retrain the embedded default FilterNet: build the moderate 6-filter pairs from the good photo folders
+# (once, ~15 min on 2 cores), then train, evaluate and ship (see tools/train_default.py --help).
+PAIRS := data_cache/pairs_moderate_6
+GOOD := debian_lomiri debian_mate debian_plasma wikimedia_commons sun_hays80 urban100 kodak24
+$(PAIRS)/index.csv: | $(STAMP)
+	@$(BIN)/filternet-coco pairs $(addprefix $(DATA)/photos/,$(GOOD)) -o $(PAIRS) --regime moderate --filters 6 --runs 10
+
+train-default: $(STAMP) $(PAIRS)/index.csv
+	@$(BIN)/python tools/train_default.py --dataset $(PAIRS)
 
 docs: $(STAMP)
 	@if command -v quarto >/dev/null; then $(BIN)/nbdev_docs; else echo "make docs needs quarto (https://quarto.org/docs/get-started/); install it, then run make docs again"; fi

@@ -1,0 +1,43 @@
+"""FilterNet predictor latency on CPU: onnxruntime vs PyTorch eager (the baseline), same process, same threads.
+
+Model: the default weights if installed, else an EfficientNet-Lite0 FilterNet (ImageNet body, untrained head),
+at 299x299. Warm-up, then the median of RUNS timed runs per batch size; peak RSS; a final summary line.
+Usage: .venv/bin/python bench/export.py [--runs 7] [--batches 1 8] [--threads N]
+"""
+import argparse, platform, resource, tempfile, time
+from pathlib import Path
+import torch
+
+def cpu_name() -> str:
+    "The CPU model from /proc/cpuinfo (or platform's guess)."
+    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or platform.machine()
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--runs', type=int, default=7); ap.add_argument('--batches', type=int, nargs='+', default=[1, 8])
+    ap.add_argument('--threads', type=int, default=None)
+    a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
+    from filternet_coco.export import DEFAULT_WEIGHTS, load_filternet, export_onnx, check_onnx, compare_latency
+    from filternet_coco.filternet.model import FilterNet, FilterNetConfig
+    if (DEFAULT_WEIGHTS/'config.json').is_file(): model, what = load_filternet(), f'default weights ({DEFAULT_WEIGHTS.name})'
+    else:
+        torch.manual_seed(0)
+        model, what = FilterNet(FilterNetConfig(backbone='efficientnet_lite0', pretrained=True)).eval(), 'EfficientNet-Lite0 body (ImageNet), untrained head'
+    print(f'device: {cpu_name()} ({torch.get_num_threads()} torch threads), torch {torch.__version__}')
+    print(f'model: {what}, {model.config.backbone}, {model.config.img_size} px, filters {",".join(model.config.names)}')
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter(); path = export_onnx(model, Path(d)/'filternet.onnx'); t_exp = time.perf_counter() - t0
+        err = check_onnx(model, path, batch_sizes=tuple(a.batches))
+        print(f'ONNX export {t_exp:.1f} s, {path.stat().st_size / 2**20:.1f} MiB; max |onnxruntime - PyTorch| on params = {err:.2e}')
+        rows = [compare_latency(model, path, batch=b, runs=a.runs) for b in a.batches]
+    print(f'{"batch":>5} {"torch ms":>9} {"onnx ms":>9} {"speed-up":>8} {"onnx img/s":>10}')
+    for r in rows:
+        print(f'{r["batch"]:>5} {r["torch_ms"]:>9.1f} {r["onnx_ms"]:>9.1f} {r["torch_ms"] / r["onnx_ms"]:>7.2f}x {1000 * r["batch"] / r["onnx_ms"]:>10.1f}')
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    r = rows[0]
+    print(f'summary: batch {r["batch"]} onnxruntime {r["onnx_ms"]:.1f} ms vs PyTorch {r["torch_ms"]:.1f} ms '
+          f'({r["torch_ms"] / r["onnx_ms"]:.2f}x), parity {err:.1e}, peak RSS {peak:.0f} MiB, {r["threads"]} threads')
+
+if __name__ == '__main__': main()

@@ -1,0 +1,50 @@
+"""`filternet-coco enhance`, end to end, with the embedded default model."""
+import json
+import numpy as np
+from PIL import Image
+
+
+def _photo(data_dir, tmp_path, name='kodim05.png', size=320, exif=True):
+    "A small JPEG copy of a Kodak photo, darkened, with an EXIF tag and an sRGB ICC profile."
+    from PIL import ImageCms
+    im = Image.open(data_dir/'photos'/'kodak24'/name).convert('RGB')
+    im.thumbnail((size, size))
+    im = Image.fromarray((np.asarray(im) * 0.45).astype(np.uint8))
+    e = Image.Exif(); e[0x010F] = 'TestCam'
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB')).tobytes()
+    path = tmp_path/f'{name.split(".")[0]}.jpg'
+    im.save(path, quality=92, exif=e.tobytes() if exif else b'', icc_profile=icc)
+    return path
+
+
+def test_enhance_writes_photo_params_and_keeps_metadata(cli, data_dir, tmp_path):
+    src = _photo(data_dir, tmp_path)
+    r = cli('enhance', src, '-o', tmp_path/'out', '--params-out')
+    assert r.returncode == 0, r.stderr
+    out = tmp_path/'out'/src.name
+    assert 'exposure' in r.stdout and str(out) in r.stdout
+    with Image.open(out) as im:
+        assert im.size == Image.open(src).size
+        assert im.getexif().get(0x010F) == 'TestCam' and im.info.get('icc_profile')
+        after = np.asarray(im.convert('RGB')).mean()
+    assert after > np.asarray(Image.open(src).convert('RGB')).mean() + 5   # a dark photo gets brighter
+    params = json.loads((tmp_path/'out'/f'{src.stem}.json').read_text())
+    assert params['exposure'] > 0
+
+
+def test_enhance_strength_zero_is_identity_and_bad_inputs_are_one_line(cli, data_dir, tmp_path):
+    src = _photo(data_dir, tmp_path, exif=False)
+    r = cli('enhance', src, tmp_path/'missing.jpg', '-o', tmp_path/'out', '--strength', 0, '--cube', 17, '--xmp')
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'missing.jpg' in lines[0] and 'Traceback' not in r.stderr
+    for ext in ('.jpg', '.cube', '.xmp'): assert (tmp_path/'out'/f'{src.stem}{ext}').exists()
+    r = cli('enhance', src, '-o', tmp_path/'out')                  # exists: refused without --overwrite
+    assert r.returncode == 2 and 'Traceback' not in r.stderr
+
+
+def test_enhance_refuses_bad_options_in_one_line(cli, data_dir, tmp_path):
+    src = _photo(data_dir, tmp_path)
+    for args in (('--strength', 3), ('--model', tmp_path/'no_model')):
+        r = cli('enhance', src, '-o', tmp_path/'out', *args)
+        assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1 and 'Traceback' not in r.stderr, r.stderr
