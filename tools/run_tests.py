@@ -10,6 +10,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# One BLAS/OpenMP thread per test process: the runners already use every core, and oversubscribed
+# torch threads make small CPU models 20-60x slower.
+os.environ.setdefault('OMP_NUM_THREADS', '1')
 
 def _notebooks(pattern=None):
     nbs = sorted(p for p in (ROOT/'nbs').rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in p.relative_to(ROOT/'nbs').parts))
