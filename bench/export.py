@@ -19,7 +19,8 @@ def main():
     ap.add_argument('--threads', type=int, default=None)
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
-    from filternet_coco.export import DEFAULT_WEIGHTS, load_filternet, export_onnx, check_onnx, compare_latency
+    from filternet_coco.export import load_filternet, export_onnx, check_onnx, compare_latency
+    from filternet_coco.filternet.enhance import DEFAULT_MODEL_DIR as DEFAULT_WEIGHTS
     from filternet_coco.filternet.model import FilterNet, FilterNetConfig
     if (DEFAULT_WEIGHTS/'config.json').is_file(): model, what = load_filternet(), f'default weights ({DEFAULT_WEIGHTS.name})'
     else:
