@@ -9,7 +9,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image
 from .params import FILTERS, FilterParams
-from .coconet import METHODS, PARAM_PREDICTORS, coconet_edit, predict_mask, render_pixels, small_copy, to_uint8
+from .coconet import METHODS, PARAM_PREDICTORS, coconet_edit, predict_mask, render_pixels, small_copy
+from .io import to_uint8
 
 # %% auto #0
 __all__ = ['SCHEDULERS', 'FilterSliders', 'CoconetControls', 'with_scheduler', 'cocogold_predictor', 'load_mask_predictor',

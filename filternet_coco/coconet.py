@@ -12,13 +12,13 @@ from pathlib import Path
 import cv2, numpy as np
 from .params import FilterParams
 from .filters import EV_PER_UNIT
-from .io import read_photo, write_photo
+from .io import read_photo, write_photo, to_uint8
 from .render import render_photo
 
 # %% auto #0
-__all__ = ['PARAM_PREDICTORS', 'METHODS', 'mask_box', 'to_uint8', 'crop_thumbnail', 'guided_upsample', 'feather_mask',
-           'render_pixels', 'blend', 'composite', 'mid_grey_predictor', 'filternet_predictor', 'CoconetOutput',
-           'small_copy', 'predict_mask', 'coconet_edit', 'show_coconet', 'edit_command']
+__all__ = ['PARAM_PREDICTORS', 'METHODS', 'mask_box', 'crop_thumbnail', 'guided_upsample', 'feather_mask', 'render_pixels',
+           'blend', 'composite', 'mid_grey_predictor', 'filternet_predictor', 'CoconetOutput', 'small_copy',
+           'predict_mask', 'coconet_edit', 'show_coconet', 'edit_command']
 
 # %% ../nbs/30_coconet.ipynb #d07d55bc
 def mask_box(mask: np.ndarray, pad: float = 0.1) -> tuple | None:
@@ -36,12 +36,6 @@ def _scale_box(box: tuple, sx: float, sy: float, W: int, H: int) -> tuple:
     return (int(x0 * sx), int(y0 * sy), min(W, math.ceil(x1 * sx)), min(H, math.ceil(y1 * sy)))
 
 # %% ../nbs/30_coconet.ipynb #2c84a343
-def to_uint8(pixels: np.ndarray) -> np.ndarray:
-    "8-bit RGB of uint8 or uint16 pixels."
-    if pixels.dtype == np.uint8: return pixels
-    if pixels.dtype == np.uint16: return ((pixels.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)
-    raise ValueError(f'expected uint8 or uint16 pixels, got {pixels.dtype}')
-
 def crop_thumbnail(pixels: np.ndarray, box: tuple | None = None, size: int = 299) -> np.ndarray:
     "The `box` (x0, y0, x1, y1; None = whole photo) of `pixels` squashed to a uint8 `size` x `size` square."
     x0, y0, x1, y1 = box or (0, 0, pixels.shape[1], pixels.shape[0])

@@ -15,8 +15,8 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 from .samples import PHOTO_EXTS
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'orient_pixels', 'PhotoError', 'is_srgb', 'srgb_profile', 'read_photo',
-           'write_atomic', 'write_photo', 'expand_inputs', 'run_batch']
+__all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'to_uint8', 'orient_pixels', 'PhotoError', 'is_srgb', 'srgb_profile',
+           'read_photo', 'write_atomic', 'write_photo', 'expand_inputs', 'run_batch']
 
 # %% ../nbs/04_io.ipynb #1b6d626e
 @dataclass
@@ -36,6 +36,13 @@ class Photo:
     def __repr__(self):
         extra = ', alpha' if self.alpha is not None else ''
         return f'Photo({self.format} {self.size[0]}x{self.size[1]} {self.bits}-bit{extra}, icc={bool(self.icc)}, exif={bool(self.exif)}, path={self.path})'
+
+# %% ../nbs/04_io.ipynb #9d8368a3
+def to_uint8(pixels: np.ndarray) -> np.ndarray:
+    "8-bit RGB of uint8 or uint16 pixels."
+    if pixels.dtype == np.uint8: return pixels
+    if pixels.dtype == np.uint16: return ((pixels.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)
+    raise ValueError(f'expected uint8 or uint16 pixels, got {pixels.dtype}')
 
 # %% ../nbs/04_io.ipynb #d1c78f14
 _ORIENT = {2: 'f', 3: 'fv', 4: 'v', 5: 't', 6: 'tf', 7: 'tfv', 8: 'tv'}   # t transpose, f flip left-right, v flip up-down

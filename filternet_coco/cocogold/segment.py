@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageOps
 from .evaluate import centre_box_predictor, full_predictor
 from .masks import upsample_mask
+from ..io import BAD_INPUT, read_photo, to_uint8
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'PREDICTOR_MODULES', 'register_predictor', 'centre_box_factory', 'full_factory', 'load_predictor',
@@ -53,8 +54,9 @@ def load_predictor(name: str, checkpoint: str | None = None):
 
 # %% ../../nbs/26_cocogold_segment.ipynb #5fc26230
 def read_image(path) -> np.ndarray:
-    "A photo as uint8 RGB (H, W, 3), EXIF-rotated."
-    with Image.open(path) as im: return np.asarray(ImageOps.exif_transpose(im).convert('RGB'))
+    "A photo as uint8 RGB (H, W, 3), read by `io.read_photo` (EXIF-rotated, converted to sRGB); errors name the file."
+    try: return to_uint8(read_photo(path).pixels)
+    except BAD_INPUT as e: raise ValueError(f'{path}: {e}') from None
 
 def fit_mask(mask: np.ndarray, image: np.ndarray, what: str = 'mask') -> np.ndarray:
     "A bool mask at `image`'s size: as is, or upsampled edge-aware if it has the same aspect ratio."

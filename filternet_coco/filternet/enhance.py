@@ -12,6 +12,7 @@ from PIL import Image, ImageOps
 import filternet_coco
 from ..params import FilterParams, FILTERS
 from .model import FilterNet
+from ..io import to_uint8
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL_DIR', 'load_default_model', 'make_thumbnail', 'read_thumbnail', 'scale_params', 'predict_params',
@@ -35,14 +36,11 @@ def load_default_model(path: str | Path | None = None, device: str = 'cpu') -> F
 def _cached_model(path: str | None) -> FilterNet: return load_default_model(path)
 
 # %% ../../nbs/14_filternet_enhance.ipynb #d995f1cf
-def _to8(pixels: np.ndarray) -> np.ndarray:
-    return (pixels >> 8).astype(np.uint8) if pixels.dtype == np.uint16 else pixels
-
 def make_thumbnail(pixels: np.ndarray, size: int = 299) -> np.ndarray:
     "A uint8 (size, size, 3) thumbnail of an RGB uint8/uint16 photo (H, W, 3)."
     import cv2
     k = max(1, min(pixels.shape[:2]) // (2 * size))
-    return cv2.resize(np.ascontiguousarray(_to8(pixels[::k, ::k, :3])), (size, size), interpolation=cv2.INTER_AREA)
+    return cv2.resize(np.ascontiguousarray(to_uint8(pixels[::k, ::k, :3])), (size, size), interpolation=cv2.INTER_AREA)
 
 def read_thumbnail(path: str | Path, size: int = 299) -> np.ndarray:
     "A uint8 (size, size, 3) thumbnail of a photo file, decoded at reduced scale when it is a JPEG."
@@ -63,7 +61,7 @@ def predict_params(thumb: np.ndarray, model: FilterNet | None = None, strength: 
     "The filter settings `model` (default: the embedded one) predicts for a thumbnail, times `strength`."
     from filternet_coco.render import _one_thread
     model, strength = model or _cached_model(None), _check_strength(strength)
-    with _one_thread(): params = model.predict_params(_to8(thumb))   # one 160-px image: threads only add overhead
+    with _one_thread(): params = model.predict_params(to_uint8(thumb))   # one 160-px image: threads only add overhead
     return scale_params(params, strength)
 
 def enhance(image: np.ndarray | Image.Image, model: FilterNet | None = None, strength: float = 1.0) -> tuple:
@@ -125,7 +123,7 @@ def enhance_command(inputs: list,               # photo files and/or folders of 
 def side_by_side(images: list, labels: list | None = None, height: int = 360, gap: int = 6) -> np.ndarray:
     "uint8 photos scaled to one `height` and set side by side, each captioned with its label."
     from PIL import ImageDraw
-    tiles = [Image.fromarray(_to8(im)).resize((max(1, round(im.shape[1] * height / im.shape[0])), height), Image.Resampling.LANCZOS) for im in images]
+    tiles = [Image.fromarray(to_uint8(im)).resize((max(1, round(im.shape[1] * height / im.shape[0])), height), Image.Resampling.LANCZOS) for im in images]
     canvas = Image.new('RGB', (sum(t.width for t in tiles) + gap * (len(tiles) - 1), height), 'white')
     x = 0
     for t, lab in zip(tiles, labels or [None] * len(tiles)):
