@@ -67,11 +67,15 @@ def command_parser(func, prog: str | None = None) -> argparse.ArgumentParser:
 
 # %% ../nbs/90_cli.ipynb #0cb7371a
 def main(argv: list | None = None) -> int:
-    "Entry point of the `filternet-coco` console script."
+    "Entry point of the `filternet-coco` console script: a `UserError` becomes one line on stderr and exit status 2."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
         print(usage()); return 0
-    func = load_command(argv[0])
-    args = command_parser(func, prog=f'filternet-coco {argv[0]}').parse_args(argv[1:])
-    status = func(**vars(args))
-    return int(status or 0)
+    from filternet_coco.io import UserError
+    try:
+        func = load_command(argv[0])
+        args = command_parser(func, prog=f'filternet-coco {argv[0]}').parse_args(argv[1:])
+        return int(func(**vars(args)) or 0)
+    except UserError as e:
+        print(f'filternet-coco {argv[0]}: {" ".join(str(e).split())}', file=sys.stderr, flush=True)
+        return 2

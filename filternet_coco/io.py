@@ -15,8 +15,8 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 from .samples import PHOTO_EXTS
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'to_uint8', 'orient_pixels', 'PhotoError', 'is_srgb', 'srgb_profile',
-           'read_photo', 'write_atomic', 'write_photo', 'expand_inputs', 'run_batch']
+__all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'to_uint8', 'orient_pixels', 'UserError', 'PhotoError', 'is_srgb',
+           'srgb_profile', 'read_photo', 'write_atomic', 'write_photo', 'expand_inputs', 'run_batch']
 
 # %% ../nbs/04_io.ipynb #1b6d626e
 @dataclass
@@ -56,7 +56,10 @@ def orient_pixels(a: np.ndarray, orientation: int | None) -> np.ndarray:
 # %% ../nbs/04_io.ipynb #7a1b1a83
 MAX_PIXELS = 2 ** 28   # larger images are refused before decoding (decompression bombs)
 
-class PhotoError(ValueError):
+class UserError(Exception):
+    "A bad input from the user (file, option, value): every `filternet-coco` command prints its message on one line and exits 2."
+
+class PhotoError(UserError, ValueError):
     "A file that cannot be read or written as a photo; the message says why in one line."
 
 def _check_path(path: Path):
