@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_io.ipynb #9fadc7ed
 from __future__ import annotations
-import io, os, struct, sys, tempfile, zlib
+import errno, io, os, struct, sys, tempfile, threading, zlib
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass, replace
@@ -16,7 +16,8 @@ from .samples import PHOTO_EXTS
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'to_uint8', 'orient_pixels', 'UserError', 'PhotoError', 'is_srgb',
-           'srgb_profile', 'read_photo', 'write_atomic', 'write_photo', 'expand_inputs', 'run_batch']
+           'srgb_profile', 'read_photo', 'write_atomic', 'write_photo', 'as_photo', 'photo_like', 'expand_inputs',
+           'user_error_line', 'check_output', 'run_batch']
 
 # %% ../nbs/04_io.ipynb #1b6d626e
 @dataclass
@@ -26,6 +27,8 @@ class Photo:
     alpha: np.ndarray | None = None # (H, W) alpha of the same dtype, or None
     icc: bytes | None = None        # ICC profile (sRGB after reading: other profiles are converted)
     exif: bytes | None = None       # raw EXIF block (orientation already applied)
+    xmp: bytes | None = None        # embedded XMP packet, kept as is
+    comment: bytes | None = None    # JPEG / PNG comment, kept as is
     path: Path | None = None        # where it was read from
     format: str | None = None       # Pillow format name: JPEG, PNG, TIFF, WEBP
 
@@ -56,10 +59,10 @@ def orient_pixels(a: np.ndarray, orientation: int | None) -> np.ndarray:
 # %% ../nbs/04_io.ipynb #7a1b1a83
 MAX_PIXELS = 2 ** 28   # larger images are refused before decoding (decompression bombs)
 
-class UserError(Exception):
+class UserError(ValueError):
     "A bad input from the user (file, option, value): every `filternet-coco` command prints its message on one line and exits 2."
 
-class PhotoError(UserError, ValueError):
+class PhotoError(UserError):
     "A file that cannot be read or written as a photo; the message says why in one line."
 
 def _check_path(path: Path):
@@ -147,30 +150,39 @@ def _own_pixel_limit():
     try: yield
     finally: Image.MAX_IMAGE_PIXELS = old
 
+def _as_bytes(v) -> bytes | None:
+    "A metadata value as bytes (Pillow gives str for PNG text chunks), or None."
+    return v.encode() if isinstance(v, str) else bytes(v) if isinstance(v, (bytes, bytearray, tuple)) and v else None
+
+def _text_meta(im: Image.Image) -> tuple[bytes | None, bytes | None]:
+    "The embedded XMP packet and comment of an open image (None when absent)."
+    xmp = im.info.get('xmp') or im.info.get('XML:com.adobe.xmp') or (im.tag_v2.get(700) if im.format == 'TIFF' else None)
+    return _as_bytes(xmp), _as_bytes(im.info.get('comment') or im.info.get('Comment'))
+
 def _open(path: Path):
     "Pixels, alpha and metadata of `path` (any error becomes a PhotoError)."
     with _own_pixel_limit():
         with Image.open(path) as im:
             _check_size(*im.size)
-            fmt, icc, exif = im.format, im.info.get('icc_profile'), im.info.get('exif')
+            fmt, icc, exif, text = im.format, im.info.get('icc_profile'), im.info.get('exif'), _text_meta(im)
             orientation = im.getexif().get(0x0112, 1)
             wide = (fmt == 'PNG' and _png_bit_depth(path) == 16 and im.mode != 'I;16') or (fmt == 'TIFF' and 16 in (im.tag_v2.get(258) or (8,)))
             rgb, alpha = _decode_16bit(path, fmt) if wide else _decode_pillow(im)
             if im.mode == 'CMYK' and icc: icc = srgb_profile()        # converted through its own profile
-    return rgb, alpha, icc if isinstance(icc, bytes) else None, exif, orientation, fmt
+    return rgb, alpha, icc if isinstance(icc, bytes) else None, exif, orientation, fmt, text
 
 def read_photo(path: str | Path) -> Photo:
     "Read a JPEG, PNG, TIFF or WebP as an upright RGB `Photo` (8- or 16-bit, sRGB)."
     path = Path(path)
     _check_path(path)
-    try: rgb, alpha, icc, exif, orientation, fmt = _open(path)
+    try: rgb, alpha, icc, exif, orientation, fmt, (xmp, comment) = _open(path)
     except PhotoError: raise
     except UnidentifiedImageError: raise PhotoError('not an image file (or an unsupported format)') from None
     except (OSError, SyntaxError, EOFError, ValueError, struct.error, tifffile.TiffFileError) as e:
         raise PhotoError(f'cannot decode {path.suffix or "file"} ({str(e).splitlines()[0] if str(e) else type(e).__name__}): truncated or corrupt?') from None
     rgb, icc = _to_srgb(rgb, icc)
     return Photo(orient_pixels(rgb, orientation), None if alpha is None else orient_pixels(alpha, orientation),
-                 icc, exif, path, fmt)
+                 icc, exif, xmp, comment, path, fmt)
 
 # %% ../nbs/04_io.ipynb #aec1b7a6
 FORMATS = {'.jpg': 'JPEG', '.jpeg': 'JPEG', '.png': 'PNG', '.tif': 'TIFF', '.tiff': 'TIFF', '.webp': 'WEBP'}
@@ -192,7 +204,9 @@ def _encode_png16(photo: Photo) -> bytes:
     ok, buf = cv2.imencode('.png', np.ascontiguousarray(a))
     b = buf.tobytes()
     extra = (_png_chunk(b'iCCP', b'icc\0\0' + zlib.compress(photo.icc)) if photo.icc else b'') + \
-            (_png_chunk(b'eXIf', _exif_upright(photo.exif).removeprefix(b'Exif\0\0')) if photo.exif else b'')
+            (_png_chunk(b'eXIf', _exif_upright(photo.exif).removeprefix(b'Exif\0\0')) if photo.exif else b'') + \
+            (_png_chunk(b'iTXt', b'XML:com.adobe.xmp\0\0\0\0\0' + photo.xmp) if photo.xmp else b'') + \
+            (_png_chunk(b'tEXt', b'Comment\0' + photo.comment) if photo.comment else b'')
     return b[:33] + extra + b[33:]                  # 8-byte signature + 25-byte IHDR chunk
 
 def _encode(photo: Photo, fmt: str, quality: int) -> bytes:
@@ -201,22 +215,42 @@ def _encode(photo: Photo, fmt: str, quality: int) -> bytes:
     if fmt == 'TIFF':
         b = io.BytesIO()
         a = photo.pixels if photo.alpha is None else np.dstack([photo.pixels, photo.alpha])
-        tifffile.imwrite(b, a, photometric='rgb', extrasamples=[2] if photo.alpha is not None else None,
-                         extratags=[(34675, 7, len(photo.icc), photo.icc, True)] if photo.icc else None, compression='zlib')
+        tags = [(t, kind, len(v), v, True) for t, kind, v in ((34675, 7, photo.icc), (700, 1, photo.xmp)) if v]
+        tifffile.imwrite(b, a, photometric='rgb', extrasamples=[2] if photo.alpha is not None else None, extratags=tags, compression='zlib')
         return b.getvalue()
     if fmt == 'PNG' and photo.bits == 16: return _encode_png16(photo)
     im = Image.fromarray(photo.pixels) if photo.alpha is None or fmt == 'JPEG' else Image.fromarray(np.dstack([photo.pixels, photo.alpha]))
-    kw = dict(icc_profile=photo.icc, exif=_exif_upright(photo.exif))
+    kw = dict(icc_profile=photo.icc, exif=_exif_upright(photo.exif), xmp=photo.xmp)
+    if fmt == 'JPEG': kw['comment'] = photo.comment
+    if fmt == 'PNG': kw['pnginfo'] = _png_text(photo)
     if fmt in ('JPEG', 'WEBP'): kw['quality'] = quality
     if fmt == 'JPEG' and quality >= 90: kw['subsampling'] = 0
     b = io.BytesIO(); im.save(b, fmt, **{k: v for k, v in kw.items() if v is not None})
     return b.getvalue()
 
+def _png_text(photo: Photo):
+    "Pillow `PngInfo` with the XMP packet and comment of `photo` (None when it has neither)."
+    if not (photo.xmp or photo.comment): return None
+    from PIL.PngImagePlugin import PngInfo
+    info = PngInfo()
+    if photo.xmp: info.add_itxt('XML:com.adobe.xmp', photo.xmp.decode('utf-8', 'replace'))
+    if photo.comment: info.add_text('Comment', photo.comment.decode('latin-1'))
+    return info
+
+_umask_lock = threading.Lock()
+
+def _umask() -> int:
+    "The process's umask (read by setting it, so under a lock)."
+    with _umask_lock:
+        m = os.umask(0o022); os.umask(m)
+    return m
+
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    "Write `data` to a temporary file beside `path`, then rename it into place."
+    "Write `data` to a temporary file beside `path`, then rename it into place (mode 0666 minus the umask, like `open`)."
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
+        os.fchmod(fd, 0o666 & ~_umask())            # mkstemp makes 0600: outputs must follow the umask
         with os.fdopen(fd, 'wb') as f: f.write(data.encode() if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
@@ -230,6 +264,35 @@ def write_photo(path: str | Path, photo: Photo, quality: int = 95) -> Path:
     if fmt is None: raise PhotoError(f'unknown photo extension {path.suffix!r}; use one of {", ".join(FORMATS)}')
     return write_atomic(path, _encode(photo, fmt, quality))
 
+# %% ../nbs/04_io.ipynb #c887a1e2
+def _pil_photo(im: Image.Image) -> Photo:
+    "A `Photo` from an open PIL image: EXIF orientation applied, converted to sRGB, metadata kept."
+    xmp, comment = _text_meta(im)
+    icc, exif, orientation = im.info.get('icc_profile'), im.info.get('exif'), im.getexif().get(0x0112, 1)
+    rgb, alpha = _decode_pillow(im)
+    rgb, icc = _to_srgb(rgb, icc if isinstance(icc, bytes) else None)
+    return Photo(orient_pixels(rgb, orientation), None if alpha is None else orient_pixels(alpha, orientation),
+                 icc, exif, xmp, comment, None, im.format)
+
+def as_photo(image) -> Photo:
+    "A `Photo` from a path, a PIL image, a uint8/uint16 array (H, W, 3) or a `Photo`."
+    if isinstance(image, Photo): return image
+    if isinstance(image, (str, Path)): return read_photo(image)
+    if isinstance(image, Image.Image): return _pil_photo(image)
+    if isinstance(image, np.ndarray) and image.dtype in (np.uint8, np.uint16) and image.ndim == 3 and image.shape[2] == 3:
+        return Photo(np.ascontiguousarray(image))
+    what = f'{image.dtype} array of shape {image.shape}' if isinstance(image, np.ndarray) else type(image).__name__
+    raise UserError(f'expected a photo: a path, a PIL image, a uint8/uint16 (H, W, 3) array or a Photo; got a {what}')
+
+def photo_like(photo: Photo, like):
+    "`photo` as the kind of `like`: pixels for an array, a PIL image (metadata in `.info`) for a PIL image, else the `Photo`."
+    if isinstance(like, np.ndarray): return photo.pixels
+    if not isinstance(like, Image.Image): return photo
+    im = Image.fromarray(to_uint8(photo.pixels))
+    meta = dict(icc_profile=photo.icc, exif=_exif_upright(photo.exif), xmp=photo.xmp, comment=photo.comment)
+    im.info.update({k: v for k, v in meta.items() if v})
+    return im
+
 # %% ../nbs/04_io.ipynb #24f3dcf1
 def expand_inputs(inputs: Iterable[str | Path], recursive: bool = False) -> list[Path]:
     "Photo files from `inputs` (files or folders of photos), in order, without duplicates."
@@ -240,23 +303,30 @@ def expand_inputs(inputs: Iterable[str | Path], recursive: bool = False) -> list
     return list(dict.fromkeys(out))
 
 # %% ../nbs/04_io.ipynb #40ed6dd1
-BAD_INPUT = (ValueError, OSError)   # errors `run_batch` reports as a bad input; anything else propagates
+BAD_INPUT = (UserError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)  # reported per input; the rest propagates
 
-def _fail(src, msg: str, prog: str):
-    "One line on stderr for a bad input."
-    print(f'{prog}: {src}: {" ".join(str(msg).split())}', file=sys.stderr, flush=True)
+def user_error_line(prog: str, *where, msg) -> str:
+    "The one-line report of a bad input: 'prog: where: message' with the message's whitespace collapsed."
+    return ': '.join([prog, *map(str, where), ' '.join(str(msg).split()) or type(msg).__name__])
+
+def check_output(path: str | Path, overwrite: bool = False, inputs: Iterable = ()) -> Path:
+    "The shared output guard: refuse `path` if it is one of `inputs`, or exists and `overwrite` is off."
+    path = Path(path)
+    if path.resolve() in {Path(i).resolve() for i in inputs}: raise UserError(f'output {path} would overwrite an input; choose another output')
+    if path.is_dir(): raise UserError(f'output {path} is a folder')
+    if path.exists() and not overwrite: raise UserError(f'output {path} exists; pass --overwrite to replace it')
+    return path
 
 def _outputs(src: Path, out_dir: Path, suffix: str, ext: str | None, sidecars) -> list[Path]:
-    "The output path of `src` and its sidecars."
+    "The output path of `src` and its sidecars (`dest`'s stem + each sidecar ending)."
     dest = out_dir/f'{src.stem}{suffix}{ext or src.suffix}'
-    return [dest] + [dest.with_suffix(s) for s in sidecars]
+    return [dest] + [dest.with_name(dest.stem + s) for s in sidecars]
 
 def _check_outputs(outs: list[Path], inputs: set, planned: set, overwrite: bool):
     "Refuse outputs that are inputs, that another input claimed, or that exist (unless `overwrite`)."
     for o in outs:
-        if o.resolve() in inputs: raise PhotoError(f'output {o} would overwrite an input; choose another output folder or suffix')
         if o in planned: raise PhotoError(f'output {o} is also the output of another input (same file name)')
-        if o.exists() and not overwrite: raise PhotoError(f'output {o} exists; pass --overwrite to replace it')
+        check_output(o, overwrite, inputs)
 
 def run_batch(inputs: Iterable[str | Path],  # photo files and/or folders of photos
               out_dir: str | Path,           # folder for the outputs (created if needed)
@@ -264,16 +334,16 @@ def run_batch(inputs: Iterable[str | Path],  # photo files and/or folders of pho
               overwrite: bool = False,       # replace existing outputs (never inputs)
               suffix: str = '',              # added to each output's stem
               ext: str | None = None,        # output extension (default: the input's)
-              sidecars: tuple = (),          # extensions of extra files process writes next to dest
-              progress: bool = True,         # show a progress bar (on a terminal)
+              sidecars: tuple = (),          # endings of extra files process writes next to dest ('.json': NAME.json)
+              progress: bool = True,         # show a progress bar (on stderr, when it is a terminal)
               prog: str = 'filternet-coco'   # name that starts each error line
              ) -> int:
     "Run `process` on every input photo with the shared bad-input contract; returns 0, or 2 if any input failed."
     files, out_dir = expand_inputs(inputs), Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir(): _fail(out_dir, 'output folder is an existing file', prog); return 2
+    if out_dir.exists() and not out_dir.is_dir(): raise UserError(f'output folder {out_dir} is an existing file')
     out_dir.mkdir(parents=True, exist_ok=True)
     srcs, planned, failed = {f.resolve() for f in files}, set(), 0
-    for src in _progress(files, progress):
+    for src in (bar := _progress(files, progress)):
         try:
             if src.is_dir(): raise PhotoError('folder holds no photos (' + ', '.join(PHOTO_EXTS) + ')')
             _check_path(src)
@@ -281,12 +351,17 @@ def run_batch(inputs: Iterable[str | Path],  # photo files and/or folders of pho
             _check_outputs(outs, srcs, planned, overwrite)
             planned.update(outs)
             note = process(src, outs[0])
-            print(outs[0] if note is None else f'{outs[0]}  {note}', flush=True)
-        except BAD_INPUT as e: _fail(src, e, prog); failed += 1
+            _say(bar, str(outs[0]) if note is None else f'{outs[0]}  {note}')
+        except BAD_INPUT as e: print(user_error_line(prog, src, msg=e), file=sys.stderr, flush=True); failed += 1
     return 2 if failed else 0
 
 def _progress(items: list, show: bool):
-    "`items` wrapped in a fastprogress bar when `show` and stdout (where the bar goes) is a terminal."
-    if not (show and sys.stdout.isatty() and len(items) > 1): return items
-    from fastprogress.fastprogress import progress_bar
-    return progress_bar(items)
+    "`items` wrapped in a tqdm bar on stderr when `show`, stderr is a terminal and there is more than one."
+    if not (show and sys.stderr.isatty() and len(items) > 1): return items
+    from tqdm import tqdm
+    return tqdm(items, file=sys.stderr, unit='photo', leave=False, dynamic_ncols=True)
+
+def _say(bar, line: str):
+    "One result line on stdout (above the progress bar, if there is one)."
+    if hasattr(bar, 'write'): bar.write(line, file=sys.stdout)
+    else: print(line, flush=True)
