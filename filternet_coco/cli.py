@@ -4,16 +4,16 @@
 
 # %% ../nbs/90_cli.ipynb #ac807ef3
 from __future__ import annotations
-import argparse, importlib, inspect, sys, types, typing
+import argparse, contextlib, importlib, inspect, os, sys, types, typing
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['COMMANDS', 'SHORT', 'usage', 'load_command', 'command_parser', 'main']
+__all__ = ['COMMANDS', 'SHORT', 'usage', 'load_command', 'CommandParser', 'command_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #3cf4353e
 COMMANDS = {  # name: (module, function, one-line help)
     'strips':  ('filternet_coco.filters', 'strips_command', 'render a strip of every filter from -1 to +1 on photos'),
-    'render':  ('filternet_coco.render', 'render_command', 'apply a params JSON to photos at full resolution'),
+    'render':  ('filternet_coco.exports', 'render_command', 'apply a params JSON to photos at full resolution'),
     'pairs':   ('filternet_coco.filternet.data', 'pairs_command', 'build a self-supervised FilterNet training set from good photos'),
     'train':   ('filternet_coco.filternet.train', 'train_command', 'train a FilterNet on a pairs dataset'),
     'enhance': ('filternet_coco.filternet.enhance', 'enhance_command', 'predict filter params with FilterNet and render them at full resolution'),
@@ -34,19 +34,29 @@ def usage() -> str:
 # %% ../nbs/90_cli.ipynb #276433b7
 def load_command(name: str):
     "The function behind subcommand `name`; one clear line when it is unknown or not installed."
-    if name not in COMMANDS: raise SystemExit(f'filternet-coco: unknown command {name!r}; choose from {", ".join(COMMANDS)}')
+    from filternet_coco.io import UserError
+    if name not in COMMANDS: raise UserError(f'unknown command {name!r}; choose from {", ".join(COMMANDS)}')
     mod, fn, _ = COMMANDS[name]
     try: return getattr(importlib.import_module(mod), fn)
-    except (ImportError, AttributeError) as e:
-        raise SystemExit(f'filternet-coco {name}: not available in this install ({e})') from None
+    except ImportError as e: raise UserError(f'not available in this install ({e}); install the extra it needs') from None
 
 # %% ../nbs/90_cli.ipynb #380077bf
 SHORT = {'out': '-o', 'prompt': '-p'}
+
+class CommandParser(argparse.ArgumentParser):
+    "An `ArgumentParser` whose errors are `UserError`s (one line, exit 2 in `main`) instead of usage + exit."
+    def error(self, message):
+        from filternet_coco.io import UserError
+        raise UserError(message)
 
 def _base(t):
     "The plain type behind an annotation (`X | None` -> X, `list[X]` -> list)."
     if typing.get_origin(t) in (typing.Union, types.UnionType): t = next(a for a in typing.get_args(t) if a is not type(None))
     return typing.get_origin(t) or t
+
+def _with_default(doc: str, default) -> str:
+    "`doc` plus '(default: X)', unless X is None or `doc` already names its default."
+    return doc if default is None or 'default' in doc else f'{doc} (default: {default})'
 
 def _add(p: argparse.ArgumentParser, name: str, t, default, doc: str):
     "Add one parameter of a command to parser `p`."
@@ -54,28 +64,49 @@ def _add(p: argparse.ArgumentParser, name: str, t, default, doc: str):
     if default is inspect.Parameter.empty: return p.add_argument(name, nargs='+' if many else None, type=conv, help=doc)
     flags = [SHORT[name]] if name in SHORT else []
     if t is bool:
-        return p.add_argument(*flags, '--' + ('no-' if default else '') + name.replace('_', '-'), dest=name, action='store_false' if default else 'store_true', help=doc)
-    p.add_argument(*flags, '--' + name.replace('_', '-'), dest=name, default=default, nargs='+' if many else None, type=conv, help=f'{doc} (default: {default})')
+        neg = '--no-' + name.replace('_', '-')
+        return p.add_argument(*flags, neg if default else '--' + name.replace('_', '-'), dest=name, action='store_false' if default else 'store_true',
+                              help=f'do not {doc}' if default else doc)
+    p.add_argument(*flags, '--' + name.replace('_', '-'), dest=name, default=default, nargs='+' if many else None, type=conv, help=_with_default(doc, default))
 
-def command_parser(func, prog: str | None = None) -> argparse.ArgumentParser:
-    "An `argparse` parser built from `func`'s signature, annotations and docments."
-    p = argparse.ArgumentParser(prog=prog, description=(func.__doc__ or '').strip())
+def command_parser(func, prog: str | None = None) -> CommandParser:
+    "An `argparse` parser built from `func`'s signature, annotations and docments, plus `-q/--quiet`."
+    p = CommandParser(prog=prog, description=(func.__doc__ or '').strip())
     hints = typing.get_type_hints(func)
     for name, d in docments(func, full=True).items():
         if name != 'return': _add(p, name, _base(hints.get(name, str)), d['default'], d['docment'] or '')
+    p.add_argument('-q', '--quiet', action='store_true', help='print nothing but errors (no progress bar, no result lines)')
     return p
 
 # %% ../nbs/90_cli.ipynb #0cb7371a
+def _version() -> str:
+    import filternet_coco
+    return f'filternet-coco {filternet_coco.__version__}'
+
+@contextlib.contextmanager
+def _quiet(on: bool):
+    "Send stdout to the null device inside the block when `on` (errors still go to stderr)."
+    if not on: yield; return
+    with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): yield
+
+def _run(name: str, argv: list) -> int:
+    "Parse `argv` for command `name` and run it."
+    func = load_command(name)
+    args = vars(command_parser(func, prog=f'filternet-coco {name}').parse_args(argv))
+    quiet = args.pop('quiet')
+    if quiet and 'progress' in args: args['progress'] = False
+    with _quiet(quiet): return int(func(**args) or 0)
+
 def main(argv: list | None = None) -> int:
-    "Entry point of the `filternet-coco` console script: a `UserError` becomes one line on stderr and exit status 2."
+    "Entry point of the `filternet-coco` console script: a `UserError` is one line on stderr and exit status 2."
+    from filternet_coco.io import BAD_INPUT, user_error_line
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] in ('-h', '--help'):
-        print(usage()); return 0
-    from filternet_coco.io import UserError
+    if not argv or argv[0] in ('-h', '--help'): print(usage()); return 0
+    if argv[0] in ('-V', '--version'): print(_version()); return 0
+    prog = f'filternet-coco {argv[0]}' if not argv[0].startswith('-') else 'filternet-coco'
     try:
-        func = load_command(argv[0])
-        args = command_parser(func, prog=f'filternet-coco {argv[0]}').parse_args(argv[1:])
-        return int(func(**vars(args)) or 0)
-    except UserError as e:
-        print(f'filternet-coco {argv[0]}: {" ".join(str(e).split())}', file=sys.stderr, flush=True)
-        return 2
+        if argv[0].startswith('-'): raise BAD_INPUT[0](f'unknown option {argv[0]!r}; options go after the command (filternet-coco --help)')
+        return _run(argv[0], argv[1:])
+    except BAD_INPUT as e: print(user_error_line(prog, msg=e), file=sys.stderr, flush=True); return 2
+    except OSError as e:                    # not the user's input: a full disk, a read-only folder, ...
+        print(user_error_line(prog, 'error', msg=e), file=sys.stderr, flush=True); return 1

@@ -4,10 +4,10 @@
 
 # %% ../nbs/04_io.ipynb #9fadc7ed
 from __future__ import annotations
-import errno, io, os, struct, sys, tempfile, threading, zlib
+import io, os, struct, sys, tempfile, threading, zlib
 from contextlib import contextmanager
 from functools import lru_cache
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 import numpy as np, cv2, tifffile

@@ -5,7 +5,7 @@
 # %% ../nbs/02_params.ipynb #ce73b281
 from __future__ import annotations
 import json, math
-from dataclasses import dataclass, fields, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 from torch import Tensor

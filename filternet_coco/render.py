@@ -4,12 +4,9 @@
 
 # %% ../nbs/05_render.ipynb #89e9d405
 from __future__ import annotations
-import os, sys
-from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from contextlib import contextmanager
-from pathlib import Path
 import numpy as np, torch, cv2
 from .color import srgb_to_linear, linear_to_srgb
 from .params import FILTERS, FilterParams
@@ -17,7 +14,7 @@ from .filters import apply_filters, color_matrix, EV_PER_UNIT
 
 # %% auto #0
 __all__ = ['POST_BITS', 'active_filters', 'bake_lut', 'bake_tone_lut', 'colour_matrix', 'render_photo', 'reference_render',
-           'render_error', 'show_render', 'render_command']
+           'render_error', 'show_render']
 
 # %% ../nbs/05_render.ipynb #2181c575
 def active_filters(params: FilterParams, colour: bool = True) -> tuple[list, list]:
@@ -142,41 +139,3 @@ def show_render(pixels: np.ndarray, params: FilterParams, axs=None):
         ax.imshow(im if im.dtype == np.uint8 else (im >> 8).astype(np.uint8)); ax.set_title(title, fontsize=9); ax.axis('off')
     axs[1].set_title('rendered: ' + ', '.join(f'{k} {v:+.2f}' for k, v in params.to_dict(nonzero=True).items()), fontsize=7)
     return axs
-
-# %% ../nbs/05_render.ipynb #03d1ce85
-def _load_params(spec: str | None) -> FilterParams:
-    "Params from a JSON file or JSON text, with one-line errors."
-    if spec is None: raise ValueError('--params is required (a JSON file such as {"exposure": 0.3})')
-    if not spec.lstrip().startswith('{'):
-        if not Path(spec).exists(): raise ValueError(f'params file {spec} not found')
-        if Path(spec).is_dir(): raise ValueError(f'params {spec} is a folder, not a JSON file')
-    return FilterParams.from_json(spec)
-
-def render_command(
-    inputs: list,               # photo files or folders of photos
-    params: str | None = None,  # params JSON file (or JSON text), values in [-1, 1]
-    out: str = 'rendered',      # output folder
-    cube: int = 0,              # also write OUT/<params>.cube with this size (17, 33, 65); 0: none
-    xmp: bool = False,          # also write a Lightroom / Camera Raw XMP sidecar per photo
-    overwrite: bool = False,    # replace existing outputs (inputs are never replaced)
-    quality: int = 95,          # JPEG / WebP quality
-    progress: bool = True,      # show a progress bar on a terminal (--no-progress hides it)
-) -> int:
-    "Apply a params JSON to photos at full resolution; returns 0, or 2 if any input failed."
-    from filternet_coco.io import read_photo, write_photo, run_batch, PhotoError
-    from filternet_coco.exports import write_cube, write_xmp
-    try: p = _load_params(params)
-    except (ValueError, OSError) as e:
-        print(f'filternet-coco render: params: {e}', file=sys.stderr); return 2
-    status = 0
-    if cube:
-        dest = Path(out)/f'{Path(params).stem if not params.lstrip().startswith("{") else "params"}.cube'
-        try:
-            if dest.exists() and not overwrite: raise PhotoError(f'output {dest} exists; pass --overwrite to replace it')
-            Path(out).mkdir(parents=True, exist_ok=True); write_cube(dest, p, cube); print(dest)
-        except (ValueError, OSError) as e: print(f'filternet-coco render: {e}', file=sys.stderr); status = 2
-    def process(src: Path, dest: Path):
-        photo = read_photo(src)
-        write_photo(dest, replace(photo, pixels=render_photo(photo.pixels, p)), quality=quality)
-        if xmp: write_xmp(dest.with_suffix('.xmp'), p)
-    return max(status, run_batch(inputs, out, process, overwrite=overwrite, sidecars=('.xmp',) if xmp else (), progress=progress))
