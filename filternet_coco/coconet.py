@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_coconet.ipynb #6c394359
 from __future__ import annotations
-import math, sys
+import inspect, math
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from dataclasses import dataclass, replace
@@ -12,13 +12,14 @@ from pathlib import Path
 import cv2, numpy as np
 from .params import FilterParams
 from .filters import EV_PER_UNIT
-from .io import read_photo, write_photo, to_uint8
+from .io import Photo, UserError, PhotoError, as_photo, photo_like, read_photo, write_photo, to_uint8, check_output
+from .exports import sidecar_endings, write_sidecars
 from .render import render_photo
 
 # %% auto #0
 __all__ = ['PARAM_PREDICTORS', 'METHODS', 'mask_box', 'crop_thumbnail', 'guided_upsample', 'feather_mask', 'render_pixels',
-           'blend', 'composite', 'mid_grey_predictor', 'filternet_predictor', 'CoconetOutput', 'small_copy',
-           'predict_mask', 'coconet_edit', 'show_coconet', 'edit_command']
+           'blend', 'composite', 'mid_grey_predictor', 'filternet_predictor', 'CoconetOutput', 'check_method',
+           'small_copy', 'mask_predictor', 'predict_mask', 'coconet_edit', 'show_coconet', 'edit_command']
 
 # %% ../nbs/30_coconet.ipynb #d07d55bc
 def mask_box(mask: np.ndarray, pad: float = 0.1) -> tuple | None:
@@ -147,20 +148,33 @@ METHODS = ('full', 'bbox')
 @dataclass
 class CoconetOutput:
     "What `coconet_edit` returns."
-    image: np.ndarray        # the edited photo, same shape and dtype as the input
+    image: object            # the edited photo as the kind given: array (same shape and dtype), PIL image or Photo
     mask: np.ndarray         # bool mask as predicted (or given), at its own resolution
     alpha: np.ndarray        # float32 (H, W) feathered full-resolution mask that was blended
     params: FilterParams     # what was rendered inside the mask
     box: tuple               # (x0, y0, x1, y1) of the photo FilterNet saw
     method: str = 'full'
+    photo: Photo | None = None  # the edited photo with the input's metadata
+
+def check_method(method: str) -> str:
+    "`method` in lower case if it is one of `METHODS` (FULL and full are the same), else a `UserError`."
+    if str(method).lower() not in METHODS: raise UserError(f'unknown method {method!r}: choose from {", ".join(METHODS)}')
+    return str(method).lower()
 
 def _check_mask(mask, H: int, W: int) -> np.ndarray:
-    "A user's mask as bool (h, w) with the photo's aspect ratio, or a ValueError."
+    "A user's mask (array or image file) as bool (h, w) with the photo's aspect ratio within rounding, or a `UserError`."
+    if isinstance(mask, (str, Path)): mask = _read_mask(mask)
     mask = np.asarray(mask)
     if mask.ndim == 3: mask = mask.max(-1)
-    if mask.ndim != 2 or abs(mask.shape[1] / mask.shape[0] - W / H) > 0.02 * W / H:
-        raise ValueError(f'mask has shape {mask.shape}, which does not match the photo ({H}, {W})')
+    if mask.ndim != 2 or abs(mask.shape[1] * H - mask.shape[0] * W) > H + W:
+        raise UserError(f'mask has shape {mask.shape}, which does not match the photo ({H}, {W}): '
+                        'give a mask with the photo\'s aspect ratio, at any size')
     return mask > (127 if mask.dtype == np.uint8 else 0.5) if mask.dtype != bool else mask
+
+def _read_mask(path) -> np.ndarray:
+    "A mask image file as uint8 grey (EXIF orientation applied)."
+    try: return to_uint8(read_photo(path).pixels).max(-1)
+    except PhotoError as e: raise UserError(f'mask {path}: {e}') from None
 
 def small_copy(pixels: np.ndarray, size: int = 512) -> np.ndarray:
     "8-bit copy of `pixels` with the long side at most `size`."
@@ -169,20 +183,25 @@ def small_copy(pixels: np.ndarray, size: int = 512) -> np.ndarray:
     return to_uint8(cv2.resize(pixels, (round(W * s), round(H * s)), interpolation=cv2.INTER_AREA) if s < 1 else pixels)
 
 # %% ../nbs/30_coconet.ipynb #7ba2b0ea
+def mask_predictor(model: str = 'cocogold', checkpoint=None, steps: int | None = None, ensemble: int | None = None):
+    "Predictor `model` of the CocoGold registry; `steps` and `ensemble` (None: the pipeline's defaults) go to models that take them."
+    from filternet_coco.cocogold.segment import PREDICTORS, load_predictor, _import_for
+    if steps is None and ensemble is None: return load_predictor(model, checkpoint)
+    factory = PREDICTORS.get(_import_for(model)) or load_predictor(model)   # (load_predictor names the choices)
+    kw = {k: v for k, v in dict(steps=steps, ensemble_size=ensemble).items() if v is not None and k in inspect.signature(factory).parameters}
+    return factory(checkpoint=checkpoint, **kw)
+
 def predict_mask(small: np.ndarray, prompt: str, predictor=None) -> np.ndarray:
     "The bool mask of `prompt` in `small` (uint8 HxWx3) by `predictor` (a callable or a registry name; default 'cocogold')."
-    if not prompt: raise ValueError('a prompt (what to edit, e.g. "dog") is needed when no mask is given')
-    if predictor is None or isinstance(predictor, str):
-        from filternet_coco.cocogold.segment import load_predictor
-        predictor = load_predictor(predictor or 'cocogold')
+    if not prompt: raise UserError('a prompt (what to edit, e.g. "dog") is needed when no mask is given')
+    if predictor is None or isinstance(predictor, str): predictor = mask_predictor(predictor or 'cocogold')
     return np.asarray(predictor(small, prompt), bool)
 
 def coconet_edit(photo, prompt: str | None = None, method: str = 'full', mask=None, predictor=None,
                  param_predictor=None, feather: float = 0.005, pad: float = 0.1, mask_size: int = 512, renderer=None) -> CoconetOutput:
-    "Enhance only the object named by `prompt` (or under `mask`) in `photo` (uint8/uint16 HxWx3 or a path)."
-    if method not in METHODS: raise ValueError(f'unknown method {method!r}: choose from {", ".join(METHODS)}')
-    pixels = _read_pixels(photo) if isinstance(photo, (str, Path)) else getattr(photo, 'pixels', photo)
-    H, W = pixels.shape[:2]
+    "Enhance only the object named by `prompt` (or under `mask`) in `photo` (a path, PIL image, uint8/uint16 array or `Photo`)."
+    method, ph = check_method(method), as_photo(photo)
+    pixels, (H, W) = ph.pixels, ph.pixels.shape[:2]
     small = small_copy(pixels, mask_size)
     m = _check_mask(mask, H, W) if mask is not None else predict_mask(small, prompt, predictor)   # 1. mask
     box = mask_box(m, pad) if method == 'bbox' else None
@@ -191,76 +210,67 @@ def coconet_edit(photo, prompt: str | None = None, method: str = 'full', mask=No
     if isinstance(param_predictor, FilterParams): params = param_predictor
     else: params = (param_predictor or filternet_predictor())(thumb)                                  # 2. params
     image, alpha = composite(pixels, m, params, feather, renderer=renderer)                          # 3. composite
-    return CoconetOutput(image, m, alpha, params, box, method)
-
-def _read_pixels(path) -> np.ndarray:
-    "The pixels of a photo file."
-    return read_photo(path).pixels
+    edited = replace(ph, pixels=image)
+    return CoconetOutput(photo_like(edited, photo), m, alpha, params, box, method, edited)
 
 # %% ../nbs/30_coconet.ipynb #c951dce6
-def show_coconet(photo: np.ndarray, *outs: CoconetOutput, figsize=(8, 2.4), dpi: int = 60):
+def show_coconet(photo, *outs: CoconetOutput, figsize=(8, 2.4), dpi: int = 60):
     "The photo, the mask, and each output (with its method and exposure) side by side; returns the axes."
     import matplotlib.pyplot as plt
-    ims = {'photo': to_uint8(photo), 'feathered mask': outs[0].alpha}
-    ims.update({f'{o.method.upper()} (exposure {o.params.exposure:+.2f})': to_uint8(o.image) for o in outs})
+    ims = {'photo': to_uint8(as_photo(photo).pixels), 'feathered mask': outs[0].alpha}
+    ims.update({f'{o.method.upper()} (exposure {o.params.exposure:+.2f})': to_uint8(o.photo.pixels) for o in outs})
     fig, axs = plt.subplots(1, len(ims), figsize=figsize, dpi=dpi, squeeze=False)
     for ax, (k, im) in zip(axs[0], ims.items()):
         ax.imshow(im, cmap='gray', vmin=0, vmax=1 if im.ndim == 2 else None); ax.set_title(k, fontsize=8); ax.set_axis_off()
     return axs[0]
 
 # %% ../nbs/30_coconet.ipynb #efa96ace
-def _fail(src, msg) -> int:
-    "One line on stderr for a bad input (the contract of `io.run_batch`); exit status 2."
-    print(f'filternet-coco edit: {src}: {" ".join(str(msg).split())}', file=sys.stderr, flush=True)
-    return 2
-
-def _edit_args(input, prompt, mask, params, model, checkpoint, filternet) -> dict:
-    "The pieces of one edit from the command's arguments (may raise ValueError / OSError)."
-    photo = read_photo(input)
-    if mask is not None:
-        from PIL import Image, ImageOps
-        with Image.open(mask) as im: mask = np.asarray(ImageOps.exif_transpose(im).convert('L'))
-    elif not prompt: raise ValueError('--prompt is required (or give --mask)')
-    pp = FilterParams.from_json(params) if params else None
-    if mask is None:
-        from filternet_coco.cocogold.segment import load_predictor
-        model = load_predictor(model, checkpoint)
-    return dict(photo=photo, mask=mask, predictor=model, param_predictor=pp or filternet_predictor(filternet))
+def _edit_args(src: Path, prompt, mask, params, model, checkpoint, steps, ensemble, filternet) -> dict:
+    "The pieces of one edit from the command's arguments; a bad one is a `UserError`."
+    try: photo = read_photo(src)
+    except PhotoError as e: raise UserError(f'{src}: {e}') from None
+    if mask is None and not prompt: raise UserError('--prompt is required (or give --mask)')
+    try:
+        pp = FilterParams.from_json(params) if params else None
+        mask = _check_mask(mask, *photo.pixels.shape[:2]) if mask is not None else None
+        predictor = mask_predictor(model, checkpoint, steps, ensemble) if mask is None else None
+        return dict(photo=photo, mask=mask, predictor=predictor, param_predictor=pp or filternet_predictor(filternet))
+    except (ValueError, FileNotFoundError) as e: raise UserError(str(e).splitlines()[0]) from None
 
 # %% ../nbs/30_coconet.ipynb #f20c46a8
 def edit_command(input: str,                  # the photo to edit
                  prompt: str | None = None,   # what to enhance, e.g. "dog"
                  method: str = 'full',        # where FilterNet looks: full (whole photo) or bbox (the mask's padded box)
-                 mask: str | None = None,     # use this mask image (white = edit) instead of a model
-                 out: str | None = None,      # output photo (None: INPUT_coconet.EXT beside the input)
+                 mask: str | None = None,     # use this mask image (white = edit; any size with the photo's aspect ratio) instead of a model
+                 out: str | None = None,      # output photo (default: INPUT_coconet.EXT beside the input)
                  model: str = 'cocogold',     # mask predictor from the CocoGold registry (cocogold, centre-box, full, ...)
                  checkpoint: str | None = None,  # weights for the mask predictor
-                 filternet: str | None = None,   # FilterNet weights folder (None: the library's default model)
+                 steps: int | None = None,    # denoising steps of the mask model (default: the pipeline's)
+                 ensemble: int | None = None, # masks predicted and majority-voted (default: the pipeline's, 1)
+                 filternet: str | None = None,   # FilterNet weights folder (default: the library's model)
                  params: str | None = None,   # apply this params JSON instead of predicting with FilterNet
                  feather: float = 0.005,      # feather sigma as a fraction of the long side
                  pad: float = 0.1,            # BBOX padding, a fraction of the box size per side
                  save_mask: str | None = None,  # also write the feathered mask as an 8-bit PNG here
+                 params_out: bool = False,    # also write the parameters as OUT.json
                  quality: int = 95,           # JPEG/WebP quality
                  overwrite: bool = False):    # replace existing output files
     "COCONET: enhance only the object named by --prompt (or under --mask) in a photo."
-    src = Path(input)
+    src, method = Path(input), check_method(method)
     out = Path(out) if out else src.with_name(f'{src.stem}_coconet{src.suffix}')
-    if method not in METHODS: return _fail(src, f'unknown --method {method!r}: choose from {", ".join(METHODS)}')
-    if out.resolve() == src.resolve(): return _fail(src, f'output {out} would overwrite the input; choose another -o')
-    for p in (out, save_mask):
-        if p and Path(p).exists() and not overwrite: return _fail(src, f'output {p} exists; pass --overwrite to replace it')
-    try:
-        kw = _edit_args(src, prompt, mask, params, model, checkpoint, filternet)
-        photo = kw.pop('photo')
-        res = coconet_edit(photo.pixels, prompt, method, feather=feather, pad=pad, **kw)
-        _write_edit(photo, out, res, quality, save_mask)
-    except (OSError, ValueError) as e: return _fail(src, str(e).splitlines()[0] if str(e) else repr(e))
+    sidecars = [out.with_name(out.stem + e) for e in sidecar_endings(params_out)]
+    for p in (out, *sidecars, *([save_mask] if save_mask else [])): check_output(p, overwrite, [src])
+    kw = _edit_args(src, prompt, mask, params, model, checkpoint, steps, ensemble, filternet)
+    photo = kw.pop('photo')
+    res = coconet_edit(photo, prompt, method, feather=feather, pad=pad, **kw)
+    _write_edit(res.photo, out, res, quality, save_mask)
+    write_sidecars(out, res.params, params_out, prompt=prompt, method=method, source=src.name)
     print(f'{out}  ' + ', '.join(f'{k} {v:+.2f}' for k, v in res.params.to_dict(nonzero=True).items()), flush=True)
     return 0
 
-def _write_edit(photo, out: Path, res: CoconetOutput, quality: int, save_mask: str | None):
+def _write_edit(photo: Photo, out: Path, res: CoconetOutput, quality: int, save_mask: str | None):
     "Write the edited photo (keeping the input's metadata) and optionally the feathered mask."
     from PIL import Image
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_photo(out, replace(photo, pixels=res.image), quality=quality)
+    write_photo(out, photo, quality=quality)
     if save_mask: Image.fromarray(np.rint(res.alpha * 255).astype(np.uint8)).save(save_mask)

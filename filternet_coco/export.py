@@ -394,10 +394,6 @@ def check_unet_coreml(unet: nn.Module, ml, seed: int = 1) -> float:
 # %% ../nbs/40_export.ipynb #449bb5ed
 EXPORTERS = {'onnx': (export_onnx, check_onnx, '.onnx', 1e-3), 'coreml': (export_coreml, check_coreml, '.mlpackage', 2e-2)}
 
-def _fail(msg: str) -> int:
-    print(f'filternet-coco export: {msg}', file=sys.stderr)
-    return 2
-
 def _remove(path: Path):
     "Delete file or folder `path`."
     import shutil
@@ -414,17 +410,19 @@ def export_command(
     overwrite: bool = False,       # replace an existing output
 ) -> int:
     "Export FilterNet's filter-parameter predictor to Core ML (fp16 ML Program) or ONNX."
-    if format not in EXPORTERS: return _fail(f'unknown --format {format!r}; choose coreml or onnx')
-    if model and backbone: return _fail('give --model or --backbone, not both')
+    from filternet_coco.io import UserError
+    if format not in EXPORTERS: raise UserError(f'unknown --format {format!r}; choose coreml or onnx')
+    if model and backbone: raise UserError('give --model or --backbone, not both')
     export, verify, ext, tol = EXPORTERS[format]
     out = Path(out or f'filternet{ext}')
-    if out.exists() and not overwrite: return _fail(f'{out} exists; pass --overwrite to replace it')
+    if out.exists() and not overwrite: raise UserError(f'output {out} exists; pass --overwrite to replace it')
     try: net = untrained_filternet(backbone, img_size or 299) if backbone else load_filternet(model)
-    except (OSError, ValueError) as e: return _fail(str(e).splitlines()[0])
+    except (FileNotFoundError, ValueError) as e: raise UserError(str(e).splitlines()[0]) from None
     if out.exists(): _remove(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     export(net, out, img_size)
     if not check: print(f'wrote {out}'); return 0
     err = verify(net, out if format == 'onnx' else load_mlpackage(out))
     print(f'wrote {out}: params ({", ".join(net.config.names)}); max |export - PyTorch| = {err:.1e}')
-    return 0 if err < tol else _fail(f'export differs from PyTorch by {err:.1e} (> {tol})')
+    if err >= tol: print(f'filternet-coco export: export differs from PyTorch by {err:.1e} (> {tol})', file=sys.stderr)
+    return 0 if err < tol else 1

@@ -160,16 +160,23 @@ def strips_command(
     out: str = 'demo_out',   # output folder for the strip images
     size: int = 192,         # long side of each thumbnail in pixels
     filters: str = 'tiebcwh',  # filter codes to show (t i e b c w h)
+    overwrite: bool = False,   # replace existing strip images
 ):
     "Write a grid of every filter from -1 to +1 for each photo; returns an exit status."
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     from filternet_coco.samples import list_photos, load_thumbnail
+    from filternet_coco.io import UserError, check_output
     files = [f for p in photos for f in (list_photos(p) if Path(p).is_dir() else [Path(p)])]
+    try: names = parse_filters(filters)
+    except ValueError as e: raise UserError(str(e)) from None
+    for f in files:
+        check_output(Path(out)/f'{f.stem}_strips.jpg', overwrite, files)
+        if not f.is_file(): raise UserError(f'{f}: no such photo')
     Path(out).mkdir(parents=True, exist_ok=True)
     for f in files:
         img = torch.from_numpy(load_thumbnail(f, size).copy()).permute(2, 0, 1).float() / 255
-        axs = show_filter_strips(img, parse_filters(filters))
+        axs = show_filter_strips(img, names)
         dest = Path(out)/f'{f.stem}_strips.jpg'
         axs[0, 0].figure.savefig(dest, dpi=90); plt.close(axs[0, 0].figure)
         print(dest)

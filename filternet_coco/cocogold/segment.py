@@ -4,7 +4,7 @@
 
 # %% ../../nbs/26_cocogold_segment.ipynb #646e0bf5
 from __future__ import annotations
-import importlib, sys
+import importlib
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
@@ -76,10 +76,6 @@ def segment_image(image: np.ndarray, prompt: str, predictor) -> np.ndarray:
     return fit_mask(predictor(image, prompt), image, 'the predicted mask')
 
 # %% ../../nbs/26_cocogold_segment.ipynb #596915d0
-def _fail(msg: str) -> int:
-    print(f'filternet-coco segment: {msg}', file=sys.stderr)
-    return 2
-
 def segment_command(image: str,                 # the photo to segment
                     prompt: str | None = None,  # the object to find, e.g. "cat"
                     out: str = 'mask.png',      # output mask PNG (255 = object)
@@ -88,13 +84,13 @@ def segment_command(image: str,                 # the photo to segment
                     mask: str | None = None,    # use this mask image instead of a model (resized to the photo edge-aware)
                     overwrite: bool = False):   # replace an existing output file
     "Write the mask of the object named by `prompt` in a photo (or a user's mask) as a PNG."
-    out = Path(out)
-    if out.exists() and not overwrite: return _fail(f'{out} exists; pass --overwrite to replace it')
-    if mask is None and not prompt: return _fail('--prompt is required (or give --mask)')
+    from filternet_coco.io import UserError, check_output
+    out = check_output(out, overwrite, [image])
+    if mask is None and not prompt: raise UserError('--prompt is required (or give --mask)')
     try:
         photo = read_image(image)
         m = read_mask(mask, photo) if mask else segment_image(photo, prompt, load_predictor(model, checkpoint))
-    except (OSError, ValueError) as e: return _fail(str(e).splitlines()[0] if str(e) else repr(e))
+    except ValueError as e: raise UserError(str(e).splitlines()[0] if str(e) else repr(e)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(m.astype(np.uint8) * 255).save(out)
     return 0

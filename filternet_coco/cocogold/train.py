@@ -323,11 +323,12 @@ def train_command(
     day: str = None,                    # date part of the run folder (default: today)
 ) -> int:
     "Train a CocoGold model on a COCO folder."
-    if config not in CONFIGS: raise SystemExit(f'cocogold-train: unknown config {config!r}; choose from {", ".join(CONFIGS)}')
-    if not Path(root).is_dir(): raise SystemExit(f'cocogold-train: COCO folder {root} does not exist')
+    from filternet_coco.io import UserError
+    if config not in CONFIGS: raise UserError(f'unknown config {config!r}; choose from {", ".join(CONFIGS)}')
+    if not Path(root).is_dir(): raise UserError(f'COCO folder {root} does not exist')
     over = dict(data_root=root, sd2_path=sd2, output_dir=output_dir, name=name, mixed_precision=mixed_precision, prediction_type=prediction)
     try: cfg = replace(CONFIGS[config], **{k: v for k, v in over.items() if v is not None})
-    except ValueError as e: raise SystemExit(f'cocogold-train: {e}')
+    except ValueError as e: raise UserError(str(e)) from None
     run = train(cfg, resume=resume, steps=steps, run=run_dir(cfg, day))
     print(f'run folder: {run}')
     return 0

@@ -209,6 +209,7 @@ def pairs_command(
     dirs = [photos_dir] if isinstance(photos_dir, (str, Path)) else photos_dir
     f = int(filters) if str(filters).isdigit() else filters
     try: index = build_pairs(dirs, out, regime, f, runs, seed, size, overwrite, progress=sys.stderr.isatty())
-    except (ValueError, FileNotFoundError, FileExistsError) as e: raise SystemExit(f'filternet-coco pairs: {e}') from None
+    except (ValueError, FileNotFoundError, FileExistsError) as e:
+        from filternet_coco.io import UserError; raise UserError(str(e)) from None
     print(_summary(index))
     return 0

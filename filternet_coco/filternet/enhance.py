@@ -97,7 +97,7 @@ def enhance_command(inputs: list,               # photo files and/or folders of 
                     strength: float = 1.0,      # scale of the predicted edit: 0 (none) to 1.5
                     params_out: bool = False,   # also write the predicted params as NAME.json
                     cube: int = 0,              # also write a 3D LUT NAME.cube of this size, e.g. 33 (0: none)
-                    xmp: bool = False,          # also write the edit as XMP develop settings NAME.xmp
+                    xmp: bool = False,          # also write the edit as a Lightroom / Camera Raw preset NAME.preset.xmp
                     model: str | None = None,   # a FilterNet folder (default: the embedded model)
                     overwrite: bool = False,    # replace existing outputs (inputs are never replaced)
                     quality: int = 95,          # JPEG / WebP quality
@@ -105,19 +105,19 @@ def enhance_command(inputs: list,               # photo files and/or folders of 
                    ) -> int:
     "Predict filter params with FilterNet on a thumbnail of each photo and render them at full resolution."
     from dataclasses import replace
-    from filternet_coco.io import read_photo, write_photo, run_batch
+    from filternet_coco.io import read_photo, write_photo, run_batch, UserError
     from filternet_coco.render import render_photo
+    from filternet_coco.exports import sidecar_endings, write_sidecars
     prog = 'filternet-coco enhance'
-    try: strength, net = _check_strength(strength), _cached_model(model)
-    except (ValueError, FileNotFoundError) as e: raise SystemExit(f'{prog}: {e}') from None
-    if cube and not 2 <= cube <= 256: raise SystemExit(f'{prog}: --cube must be a LUT size from 2 to 256 (e.g. 33), got {cube}')
+    try: strength, net, endings = _check_strength(strength), _cached_model(model), sidecar_endings(params_out, cube, xmp)
+    except (ValueError, FileNotFoundError) as e: raise UserError(str(e)) from None
     def process(src: Path, dest: Path) -> str:
         photo = read_photo(src)
         params = predict_params(make_thumbnail(photo.pixels, net.config.img_size), net, strength)
         write_photo(dest, replace(photo, pixels=render_photo(photo.pixels, params)), quality=quality)
-        _write_sidecars(dest, params, params_out, cube, xmp, model=model or 'default', source=src.name)
+        write_sidecars(dest, params, params_out, cube, xmp, name=f'FilterNet {src.stem}', model=model or 'default', source=src.name)
         return format_params(params)
-    return run_batch(inputs, out, process, overwrite=overwrite, sidecars=_sidecars(params_out, cube, xmp), progress=progress, prog=prog)
+    return run_batch(inputs, out, process, overwrite=overwrite, sidecars=endings, progress=progress, prog=prog)
 
 # %% ../../nbs/14_filternet_enhance.ipynb #db9b1ca5
 def side_by_side(images: list, labels: list | None = None, height: int = 360, gap: int = 6) -> np.ndarray:

@@ -199,6 +199,7 @@ def train_command(
             finetune_epochs=finetune_epochs, lr=lr, bs=bs, maskout=maskout, small_init=small_init, pretrained=pretrained, weights=weights,
             feature_weights=feature_weights, fp16=fp16, regime=regime, img_size=img_size)
         learn = train_filternet(dataset, cfg, out=out, name=name, resume=resume, cache=cache)
-    except (ValueError, FileNotFoundError, ImportError) as e: raise SystemExit(f'filternet-coco train: {e}') from None
+    except (ValueError, FileNotFoundError, ImportError) as e:
+        from filternet_coco.io import UserError; raise UserError(str(e)) from None
     print(Path(learn.path)/'model')
     return 0
