@@ -10,11 +10,12 @@ import numpy as np
 from PIL import Image
 from .params import FILTERS, FilterParams
 from .coconet import METHODS, PARAM_PREDICTORS, coconet_edit, predict_mask, render_pixels, small_copy
-from .io import to_uint8
+from .io import UserError, to_uint8
 
 # %% auto #0
-__all__ = ['SCHEDULERS', 'FilterSliders', 'CoconetControls', 'with_scheduler', 'cocogold_predictor', 'load_mask_predictor',
-           'load_param_predictor', 'params_table', 'edit_both', 'build_demo', 'demo_command']
+__all__ = ['SCHEDULERS', 'EXAMPLES', 'FilterSliders', 'CoconetControls', 'with_scheduler', 'cocogold_predictor',
+           'mask_model_names', 'load_mask_predictor', 'load_param_predictor', 'params_table', 'edit_both', 'build_demo',
+           'example_photos', 'demo_command']
 
 # %% ../nbs/31_app.ipynb #8259a829
 def _png(img: np.ndarray) -> bytes:
@@ -79,19 +80,23 @@ def cocogold_predictor(checkpoint=None, steps: int | None = None, ensemble: int 
     pipe = CocoGoldPipeline.from_pretrained(p) if p and (p/'model_index.json').exists() else load_small_pipeline(p)
     return pipeline_predictor(with_scheduler(pipe, scheduler), steps, ensemble)
 
+def mask_model_names() -> list[str]:
+    "The registered mask models (no `module:name` imports: the page must not import what a visitor types)."
+    from filternet_coco.cocogold.segment import PREDICTORS, PREDICTOR_MODULES
+    return sorted({*PREDICTORS, *PREDICTOR_MODULES})
+
 @lru_cache(maxsize=4)
-def load_mask_predictor(name: str, checkpoint: str | None = None, ensemble: int = 1, steps: int = 4, scheduler: str = 'trailing'):
-    "Mask predictor `name` (CocoGold, or any registry entry); (predictor, names of the settings it ignores)."
+def load_mask_predictor(name: str, checkpoint: str | None = None, ensemble: int | None = None, steps: int | None = None, scheduler: str = 'trailing'):
+    "Registered mask predictor `name`, `steps`/`ensemble` None = the pipeline's defaults; (predictor, names of the settings it ignores)."
     from filternet_coco.cocogold.segment import PREDICTORS, _import_for
-    if name == 'cocogold': return cocogold_predictor(checkpoint or None, steps, ensemble, scheduler), ()
-    name = _import_for(name)
-    if name not in PREDICTORS: raise ValueError(f"unknown predictor {name!r}: choose from {', '.join(sorted(PREDICTORS))}")
-    return PREDICTORS[name](checkpoint=checkpoint or None), ('ensemble', 'steps', 'scheduler')
+    if name not in mask_model_names(): raise UserError(f"unknown predictor {name!r}: choose from {', '.join(mask_model_names())}")
+    if name == 'cocogold': return cocogold_predictor(checkpoint or None, steps, ensemble or 1, scheduler), ()
+    return PREDICTORS[_import_for(name)](checkpoint=checkpoint or None), ('ensemble', 'steps', 'scheduler')
 
 @lru_cache(maxsize=4)
 def load_param_predictor(name: str = 'filternet', weights: str | None = None):
     "Params predictor `name` from `PARAM_PREDICTORS` ('filternet' with optional weights, or 'mid-grey')."
-    if name not in PARAM_PREDICTORS: raise ValueError(f"unknown params model {name!r}: choose from {', '.join(PARAM_PREDICTORS)}")
+    if name not in PARAM_PREDICTORS: raise UserError(f"unknown params model {name!r}: choose from {', '.join(PARAM_PREDICTORS)}")
     return PARAM_PREDICTORS[name](weights or None)
 
 # %% ../nbs/31_app.ipynb #5aa8caad
@@ -100,11 +105,11 @@ def params_table(*params: FilterParams) -> list[list]:
     return [[n, *(round(getattr(p, n), 3) for p in params)] for n in FILTERS]
 
 def edit_both(image: np.ndarray, prompt: str, model: str = 'cocogold', checkpoint: str | None = None,
-              params_model: str = 'filternet', weights: str | None = None, ensemble: int = 1, steps: int = 4,
+              params_model: str = 'filternet', weights: str | None = None, ensemble: int | None = None, steps: int | None = None,
               scheduler: str = 'trailing', feather: float = 0.005, pad: float = 0.1):
-    "FULL and BBOX edits of `image`; (full, bbox, mask, feathered mask, params table, status)."
-    if image is None: raise ValueError('upload a photo first')
-    predictor, ignored = load_mask_predictor(model, checkpoint, int(ensemble), int(steps), scheduler)
+    "FULL and BBOX edits of `image`; (full, bbox, mask, feathered mask, params table, status). `steps`/`ensemble` 0 or None: the pipeline's defaults."
+    if image is None: raise UserError('upload a photo first')
+    predictor, ignored = load_mask_predictor(model, checkpoint, int(ensemble or 0) or None, int(steps or 0) or None, scheduler)
     mask = predict_mask(small_copy(image), prompt, predictor)
     outs = [coconet_edit(image, prompt, m, mask=mask, param_predictor=load_param_predictor(params_model, weights or None), feather=feather, pad=pad) for m in METHODS]
     status = f'{prompt!r}: mask covers {mask.mean():.1%} of the photo' + (f'; {model} ignores {", ".join(ignored)}' if ignored else '')
@@ -115,23 +120,24 @@ def edit_both(image: np.ndarray, prompt: str, model: str = 'cocogold', checkpoin
 def build_demo(model: str = 'cocogold', checkpoint: str | None = None, params_model: str = 'filternet'):
     "The gradio Blocks of the COCONET demo."
     import gradio as gr
-    from filternet_coco.cocogold.segment import PREDICTORS, PREDICTOR_MODULES
+    examples = example_photos()
     with gr.Blocks(title='COCONET') as demo:
         gr.Markdown('# COCONET\nEnhance only what you name: CocoGold finds it, FilterNet edits it (FULL: parameters from the whole photo; BBOX: from the object\'s box).')
         with gr.Row():
             with gr.Column(scale=1):
                 image = gr.Image(type='numpy', label='photo', image_mode='RGB')
                 prompt = gr.Textbox(label='prompt', value='dog')
-                mdl = gr.Dropdown(sorted({*PREDICTORS, *PREDICTOR_MODULES, model}), value=model, label='mask model', allow_custom_value=True)
+                mdl = gr.Dropdown(mask_model_names(), value=model, label='mask model')
                 ckpt = gr.Textbox(label='mask model checkpoint (folder)', value=checkpoint or '')
                 pm = gr.Dropdown(list(PARAM_PREDICTORS), value=params_model, label='params model')
                 weights = gr.Textbox(label='FilterNet weights (folder; empty: the default model)', value='')
                 ens = gr.Slider(1, 10, value=1, step=1, label='ensemble size')
-                steps = gr.Slider(1, 50, value=4, step=1, label='steps')
+                steps = gr.Slider(0, 50, value=0, step=1, label="steps (0: the model's default)")
                 sched = gr.Radio(list(SCHEDULERS), value='trailing', label='scheduler (DDIM / trailing DDIM)')
                 feather = gr.Slider(0, 0.05, value=0.005, step=0.001, label='feather (fraction of the long side)')
                 pad = gr.Slider(0, 0.5, value=0.1, step=0.01, label='BBOX padding')
                 run = gr.Button('Edit', variant='primary')
+                if examples: gr.Examples([[str(p), q] for p, q in examples], [image, prompt])
             with gr.Column(scale=2):
                 with gr.Row():
                     full, bbox = gr.Image(label='FULL', format='png'), gr.Image(label='BBOX', format='png')
@@ -142,11 +148,21 @@ def build_demo(model: str = 'cocogold', checkpoint: str | None = None, params_mo
         run.click(_edit_or_error, [image, prompt, mdl, ckpt, pm, weights, ens, steps, sched, feather, pad], [full, bbox, mask, alpha, table, status], api_name='edit')
     return demo
 
-def _edit_or_error(*args):
-    "`edit_both`, with user errors shown on the page as one sentence."
+def _edit_or_error(image, prompt: str, model: str, checkpoint: str, params_model: str, weights: str,
+                   ensemble: int, steps: int, scheduler: str, feather: float, pad: float):
+    "`edit_both`, with user errors shown on the page as one sentence (named arguments: the API's parameter names)."
     import gradio as gr
-    try: return edit_both(*args)
-    except (ValueError, OSError) as e: raise gr.Error(str(e).splitlines()[0]) from None
+    try: return edit_both(image, prompt, model, checkpoint, params_model, weights, ensemble, steps, scheduler, feather, pad)
+    except (ValueError, FileNotFoundError) as e: raise gr.Error(str(e).splitlines()[0]) from None
+
+EXAMPLES = {'000000022192.jpg': 'dog', '000000000139.jpg': 'chair'}   # COCO photos of the shared data and a prompt each
+
+def example_photos() -> list[tuple]:
+    "(path, prompt) of the example photos found in the shared data (none when it is absent)."
+    from filternet_coco.samples import shared_data
+    root = shared_data(required=False)
+    if root is None: return []
+    return [(root/'coco'/'images'/f, q) for f, q in EXAMPLES.items() if (root/'coco'/'images'/f).is_file()]
 
 # %% ../nbs/31_app.ipynb #5b5b7811
 def demo_command(host: str = '127.0.0.1',     # address to serve on (127.0.0.1: this machine only)
@@ -156,5 +172,7 @@ def demo_command(host: str = '127.0.0.1',     # address to serve on (127.0.0.1: 
                  params_model: str = 'filternet',  # default params model (filternet or mid-grey)
                  inbrowser: bool = False):    # open the page in a browser
     "Serve the interactive COCONET demo (gradio) until interrupted."
+    if model not in mask_model_names(): raise UserError(f"unknown --model {model!r}: choose from {', '.join(mask_model_names())}")
+    if params_model not in PARAM_PREDICTORS: raise UserError(f"unknown --params-model {params_model!r}: choose from {', '.join(PARAM_PREDICTORS)}")
     build_demo(model, checkpoint, params_model).launch(server_name=host, server_port=port, inbrowser=inbrowser)
     return 0

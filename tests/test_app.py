@@ -7,12 +7,12 @@ import pytest
 from PIL import Image
 
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False')
-ROOT = Path(__file__).resolve().parent.parent
-PHOTO = ROOT.parent/'shared'/'data'/'coco'/'images'/'000000022192.jpg'   # a dog, 640 x 426
+import gradio_client                              # the app extra is part of the test install: missing is a failure
 
-gr = pytest.importorskip('gradio')
-gradio_client = pytest.importorskip('gradio_client')
-pytestmark = pytest.mark.skipif(not PHOTO.exists(), reason=f'COCO sample photo not found at {PHOTO}')
+@pytest.fixture
+def photo(data_dir) -> Path:
+    "A dog, 640 x 426, from the shared COCO subset (missing data fails the test)."
+    return data_dir/'coco'/'images'/'000000022192.jpg'
 
 def free_port() -> int:
     "A TCP port on 127.0.0.1 that nobody listens on now."
@@ -32,11 +32,18 @@ def served():
     finally:
         demo.close(); signal.alarm(0); signal.signal(signal.SIGALRM, old)
 
-def test_demo_edits_both_methods(served):
+ARGS = dict(prompt='dog', model='centre-box', checkpoint='', params_model='mid-grey', weights='', ensemble=1, steps=0,
+            scheduler='trailing', feather=0.005, pad=0.1)
+
+def test_demo_api_has_named_parameters(served):
     client = gradio_client.Client(served, verbose=False)
-    full, bbox, mask, alpha, table, status = client.predict(
-        gradio_client.handle_file(str(PHOTO)), 'dog', 'centre-box', '', 'mid-grey', '', 1, 4, 'trailing', 0.005, 0.1, api_name='/edit')
-    photo = np.asarray(Image.open(PHOTO).convert('RGB'))
+    names = [p['parameter_name'] for p in client.view_api(print_info=False, return_format='dict')['named_endpoints']['/edit']['parameters']]
+    assert names == ['image', *ARGS]
+
+def test_demo_edits_both_methods(served, photo):
+    client = gradio_client.Client(served, verbose=False)
+    full, bbox, mask, alpha, table, status = client.predict(image=gradio_client.handle_file(str(photo)), **ARGS, api_name='/edit')
+    photo = np.asarray(Image.open(photo).convert('RGB'))
     full, bbox = (np.asarray(Image.open(p).convert('RGB')) for p in (full, bbox))
     mask, alpha = (np.asarray(Image.open(p).convert('L')) for p in (mask, alpha))
     assert full.shape == bbox.shape == photo.shape and alpha.shape == photo.shape[:2] and mask.shape == (341, 512)
@@ -46,7 +53,8 @@ def test_demo_edits_both_methods(served):
     assert [r[0] for r in table['data']] == ['temperature', 'tint', 'exposure', 'brightness', 'contrast', 'shadows', 'highlights']
     assert 'mask covers' in status
 
-def test_demo_reports_user_errors(served):
+def test_demo_refuses_unregistered_models(served, photo):
     client = gradio_client.Client(served, verbose=False)
-    with pytest.raises(Exception, match='unknown predictor'):
-        client.predict(gradio_client.handle_file(str(PHOTO)), 'dog', 'no-such-model', '', 'mid-grey', '', 1, 4, 'trailing', 0.005, 0.1, api_name='/edit')
+    for name in ('no-such-model', 'os:system'):                          # free text is never imported
+        with pytest.raises(Exception, match='not in the list of choices|unknown predictor'):
+            client.predict(image=gradio_client.handle_file(str(photo)), **{**ARGS, 'model': name}, api_name='/edit')
