@@ -8,11 +8,10 @@ from PIL import Image
 
 from filternet_coco.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-EXE = ROOT/'.venv'/'bin'/'filternet-coco'
+from conftest import CLI as EXE, ENV, ROOT
 COCO = ROOT.parent/'shared'/'data'/'coco'
 PHOTO = COCO/'images'/'000000022192.jpg'   # a dark dog in a bright room, 640 x 426
-pytestmark = pytest.mark.skipif(not PHOTO.exists(), reason=f'COCO sample data not found at {COCO}')
+pytestmark = pytest.mark.usefixtures('data_dir')          # missing data: the tests fail
 
 @pytest.fixture(scope='module')
 def dog_mask(tmp_path_factory) -> Path:
@@ -64,7 +63,8 @@ def test_default_output_name_and_never_overwrite(tmp_path, dog_mask, brighter, c
     ((PHOTO, '--params', 'P'), '--prompt is required'),
     ((PHOTO, '-p', 'dog', '--model', 'no-such-model', '--params', 'P'), "unknown predictor 'no-such-model'"),
     ((PHOTO, '--mask', COCO/'images'/'000000000802.jpg', '--params', 'P'), 'does not match the photo'),
-    ((PHOTO, '--mask', 'M', '--method', 'crop', '--params', 'P'), "unknown --method 'crop'"),
+    ((PHOTO, '--mask', 'M', '--method', 'crop', '--params', 'P'), "unknown method 'crop'"),
+    ((PHOTO, '--mask', 'M', '--method', 'crop', '--params', 'P'), "choose from full, bbox"),
     ((PHOTO, '--mask', 'M', '--params', 'BAD'), "unknown filter 'exposre'"),
 ])
 def test_bad_input_one_line(tmp_path, dog_mask, brighter, capsys, args, says):
@@ -75,10 +75,33 @@ def test_bad_input_one_line(tmp_path, dog_mask, brighter, capsys, args, says):
     assert err.count('\n') == 1 and says in err and 'Traceback' not in err, err
     assert not (tmp_path/'out.png').exists()
 
-@pytest.mark.skipif(not EXE.exists(), reason=f'console script not installed ({EXE})')
-def test_console_script(tmp_path, dog_mask, brighter):
+def test_console_script(exe, tmp_path, dog_mask, brighter):
     out = tmp_path/'out.jpg'
-    r = subprocess.run([str(EXE), 'edit', str(PHOTO), '--mask', str(dog_mask), '--params', str(brighter), '-o', str(out)],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run([exe, 'edit', str(PHOTO), '--mask', str(dog_mask), '--params', str(brighter), '-o', str(out), '--params-out'],
+                       capture_output=True, text=True, timeout=120, env=ENV)
     assert r.returncode == 0, r.stderr
     assert Image.open(out).size == (640, 426)
+    assert r.stdout.splitlines() == [f'{out}  exposure +0.50'] and json.loads((tmp_path/'out.json').read_text())['method'] == 'full'
+
+@pytest.mark.parametrize('photo_size, mask_size', [((1200, 1200), (512, 512)), ((1536, 1024), (512, 341))])
+def test_a_512_mask_edits_a_larger_photo(tmp_path, dog_mask, brighter, photo_size, mask_size):
+    "A CocoGold-size mask with the photo's aspect ratio is upsampled edge-aware; far pixels stay bit-identical."
+    photo, mask, out = tmp_path/'photo.png', tmp_path/'mask512.png', tmp_path/'out.png'
+    Image.open(PHOTO).convert('RGB').resize(photo_size, Image.Resampling.BICUBIC).save(photo)
+    Image.open(dog_mask).resize(mask_size, Image.Resampling.BILINEAR).save(mask)
+    assert main(['edit', str(photo), '--prompt', 'dog', '--mask', str(mask), '--params', str(brighter), '-o', str(out), '--save-mask', str(tmp_path/'a.png')]) == 0
+    src, res, a = pixels(photo), pixels(out), np.asarray(Image.open(tmp_path/'a.png'))
+    assert res.shape == src.shape and (a == 0).mean() > 0.4 and (res[a == 0] == src[a == 0]).all()
+    from filternet_coco.render import render_photo
+    from filternet_coco.params import FilterParams
+    full = render_photo(src.astype(np.uint8), FilterParams(exposure=0.5)).astype(int)
+    # where the saved opacity rounds to 255, alpha >= 254.5/255: the blend is within 0.002 x 255 < 1 level of the full render
+    assert (a == 255).sum() > 10_000 and np.abs(res[a == 255] - full[a == 255]).max() <= 1
+
+def test_a_mask_of_another_aspect_ratio_is_one_line(tmp_path, dog_mask, brighter, capsys):
+    photo, mask = tmp_path/'photo.png', tmp_path/'mask.png'
+    Image.open(PHOTO).convert('RGB').resize((1536, 1024)).save(photo)
+    Image.open(dog_mask).resize((512, 512)).save(mask)
+    assert main(['edit', str(photo), '--mask', str(mask), '--params', str(brighter), '-o', str(tmp_path/'o.png')]) == 2
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and "aspect ratio" in err

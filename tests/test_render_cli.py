@@ -7,17 +7,15 @@ import pytest
 import tifffile
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-EXE = ROOT/'.venv'/'bin'/'filternet-coco'
+from conftest import CLI as EXE, ENV, ROOT
 PHOTO = ROOT.parent/'shared'/'data'/'photos'/'kodak24'/'kodim05.png'
 LOOK = {'temperature': 0.3, 'exposure': 0.25, 'contrast': 0.3, 'shadows': 0.4, 'highlights': -0.5}
 
-pytestmark = [pytest.mark.skipif(not EXE.exists(), reason=f'console script not installed ({EXE}): pip install -e . --no-deps'),
-              pytest.mark.skipif(not PHOTO.exists(), reason=f'sample photo not found at {PHOTO}')]
+pytestmark = pytest.mark.usefixtures('exe', 'data_dir')    # missing script or data: the tests fail
 
 def render(*args):
     "Run `filternet-coco render ARGS`; the completed process."
-    return subprocess.run([str(EXE), 'render', *map(str, args)], capture_output=True, text=True, timeout=300)
+    return subprocess.run([str(EXE), 'render', *map(str, args)], capture_output=True, text=True, timeout=300, env=ENV)
 
 def _chunk(kind, data): return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
 
@@ -56,8 +54,9 @@ def test_batch_contract(tmp_path, inputs, look):
     assert len(errs) == len(BAD) + 1, r.stderr
     for name, msg in {**BAD, 'missing.jpg': 'no such file'}.items():
         assert any(name in e and msg in e for e in errs), (name, r.stderr)
-    for name in GOOD:
-        assert (out/name).exists() and (out/name).with_suffix('.xmp').exists(), name
+    for name in GOOD: assert (out/name).exists(), name
+    assert not list(out.glob('*.xmp'))[1:] and 'crs:PresetType="Normal"' in (out/'look.preset.xmp').read_text()  # one preset, no sidecars
+    assert r.stdout.splitlines()[:2] == [str(out/'look.cube'), str(out/'look.preset.xmp')] and len(r.stdout.splitlines()) == 2 + len(GOOD)
     assert (out/'look.cube').read_text().count('\n') == 33 ** 3 + 5
     assert tifffile.imread(out/'deep.tif').dtype == np.uint16                  # 16-bit in, 16-bit out
     rgba = np.asarray(Image.open(out/'rgba.png'))
@@ -89,3 +88,36 @@ def test_missing_params(tmp_path):
     assert r.returncode == 2 and '--params is required' in r.stderr
     r = render(PHOTO, '--params', tmp_path, '-o', tmp_path/'out')
     assert r.returncode == 2 and 'is a folder' in r.stderr
+
+def test_stdin_to_stdout_and_to_a_folder(tmp_path, look):
+    "`render -` reads the photo from stdin; `-o -` writes the rendered photo to stdout in the input's format."
+    import subprocess, io
+    data = PHOTO.read_bytes()
+    r = subprocess.run([str(EXE), 'render', '-', '-o', '-', '--params', str(look)], input=data, capture_output=True, timeout=120, env=ENV)
+    assert r.returncode == 0, r.stderr
+    from filternet_coco.io import read_photo
+    from filternet_coco.exports import render_command
+    ref = tmp_path/'ref'; assert render_command([str(PHOTO)], str(look), str(ref), progress=False) == 0
+    assert (np.asarray(Image.open(io.BytesIO(r.stdout))) == read_photo(ref/PHOTO.name).pixels).all()
+    r = subprocess.run([str(EXE), 'render', '-', '-o', str(tmp_path/'o'), '--params', str(look)], input=data, capture_output=True, timeout=120, env=ENV)
+    assert r.returncode == 0 and r.stdout.decode().strip() == str(tmp_path/'o'/'stdin.png')
+    r = subprocess.run([str(EXE), 'render', '-', '--params', str(look), '-o', '-'], input=b'not a photo', capture_output=True, timeout=120, env=ENV)
+    assert r.returncode == 2 and r.stderr.decode().count('\n') == 1 and b'stdin holds no photo' in r.stderr
+    r = render(PHOTO, '--params', look, '-o', '-')
+    assert r.returncode == 2 and 'needs the photo on stdin' in r.stderr
+
+def test_outputs_follow_the_umask(tmp_path, look):
+    import subprocess
+    for umask, mode in ((0o022, 0o644), (0o027, 0o640)):
+        out = tmp_path/f'u{umask:o}'
+
+        r = subprocess.run(['/bin/sh', '-c', f'umask {umask:03o} && exec "{EXE}" render "{PHOTO}" --params "{look}" -o "{out}" --cube 5 --xmp'],
+                           capture_output=True, text=True, timeout=120, env=ENV)
+        assert r.returncode == 0, r.stderr
+        for f in out.iterdir(): assert f.stat().st_mode & 0o777 == mode, (f, oct(f.stat().st_mode))
+
+def test_quiet_and_progress(tmp_path, look):
+    r = render(PHOTO, '--params', look, '-o', tmp_path/'q', '-q')
+    assert r.returncode == 0 and r.stdout == '' and r.stderr == '' and (tmp_path/'q'/PHOTO.name).exists()
+    r = render(PHOTO, PHOTO.with_name('kodim01.png'), '--params', look, '-o', tmp_path/'p')   # not a terminal: no bar anywhere
+    assert r.returncode == 0 and r.stderr == '' and r.stdout.splitlines() == [str(tmp_path/'p'/PHOTO.name), str(tmp_path/'p'/'kodim01.png')]
