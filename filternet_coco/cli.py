@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_cli.ipynb #ac807ef3
 from __future__ import annotations
-import argparse, contextlib, importlib, inspect, os, sys, types, typing
+import argparse, contextlib, importlib, inspect, os, sys, types, typing, warnings
 from fastcore.docments import docments
 
 # %% auto #0
@@ -91,6 +91,7 @@ def _quiet(on: bool):
 
 def _run(name: str, argv: list) -> int:
     "Parse `argv` for command `name` and run it."
+    warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)  # fastai's import-time noise: stderr is for errors
     func = load_command(name)
     args = vars(command_parser(func, prog=f'filternet-coco {name}').parse_args(argv))
     quiet = args.pop('quiet')

@@ -110,7 +110,6 @@ def test_outputs_follow_the_umask(tmp_path, look):
     import subprocess
     for umask, mode in ((0o022, 0o644), (0o027, 0o640)):
         out = tmp_path/f'u{umask:o}'
-
         r = subprocess.run(['/bin/sh', '-c', f'umask {umask:03o} && exec "{EXE}" render "{PHOTO}" --params "{look}" -o "{out}" --cube 5 --xmp'],
                            capture_output=True, text=True, timeout=120, env=ENV)
         assert r.returncode == 0, r.stderr
