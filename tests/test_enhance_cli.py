@@ -3,6 +3,8 @@ import json
 import numpy as np
 from PIL import Image
 
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="5"/></rdf:RDF></x:xmpmeta>'
+
 
 def _photo(data_dir, tmp_path, name='kodim05.png', size=320, exif=True):
     "A small JPEG copy of a Kodak photo, darkened, with an EXIF tag and an sRGB ICC profile."
@@ -13,7 +15,7 @@ def _photo(data_dir, tmp_path, name='kodim05.png', size=320, exif=True):
     e = Image.Exif(); e[0x010F] = 'TestCam'
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB')).tobytes()
     path = tmp_path/f'{name.split(".")[0]}.jpg'
-    im.save(path, quality=92, exif=e.tobytes() if exif else b'', icc_profile=icc)
+    im.save(path, quality=92, exif=e.tobytes() if exif else b'', icc_profile=icc, xmp=XMP, comment=b'a comment')
     return path
 
 
@@ -22,10 +24,12 @@ def test_enhance_writes_photo_params_and_keeps_metadata(cli, data_dir, tmp_path)
     r = cli('enhance', src, '-o', tmp_path/'out', '--params-out')
     assert r.returncode == 0, r.stderr
     out = tmp_path/'out'/src.name
-    assert 'exposure' in r.stdout and str(out) in r.stdout
+    assert 'exposure' in r.stdout and r.stdout.splitlines()[0].startswith(f'{out}  ') and len(r.stdout.splitlines()) == 1
+    assert r.stderr == ''                                                         # no progress bar off a terminal, no warnings
     with Image.open(out) as im:
         assert im.size == Image.open(src).size
         assert im.getexif().get(0x010F) == 'TestCam' and im.info.get('icc_profile')
+        assert im.info.get('xmp') == XMP and im.info.get('comment') == b'a comment'     # the input's XMP packet and comment
         after = np.asarray(im.convert('RGB')).mean()
     assert after > np.asarray(Image.open(src).convert('RGB')).mean() + 5   # a dark photo gets brighter
     params = json.loads((tmp_path/'out'/f'{src.stem}.json').read_text())
@@ -38,7 +42,8 @@ def test_enhance_strength_zero_is_identity_and_bad_inputs_are_one_line(cli, data
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and 'missing.jpg' in lines[0] and 'Traceback' not in r.stderr
-    for ext in ('.jpg', '.cube', '.xmp'): assert (tmp_path/'out'/f'{src.stem}{ext}').exists()
+    for ext in ('.jpg', '.cube', '.preset.xmp'): assert (tmp_path/'out'/f'{src.stem}{ext}').exists()
+    assert f'FilterNet {src.stem}</rdf:li>' in (tmp_path/'out'/f'{src.stem}.preset.xmp').read_text()
     r = cli('enhance', src, '-o', tmp_path/'out')                  # exists: refused without --overwrite
     assert r.returncode == 2 and 'Traceback' not in r.stderr
 
@@ -47,4 +52,4 @@ def test_enhance_refuses_bad_options_in_one_line(cli, data_dir, tmp_path):
     src = _photo(data_dir, tmp_path)
     for args in (('--strength', 3), ('--model', tmp_path/'no_model')):
         r = cli('enhance', src, '-o', tmp_path/'out', *args)
-        assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1 and 'Traceback' not in r.stderr, r.stderr
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and 'Traceback' not in r.stderr, r.stderr
