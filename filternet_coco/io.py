@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 import numpy as np, cv2, tifffile
 from PIL import Image, ImageCms, UnidentifiedImageError
-from .samples import PHOTO_EXTS
+
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'to_uint8', 'orient_pixels', 'UserError', 'PhotoError', 'is_srgb',
@@ -298,7 +298,7 @@ def expand_inputs(inputs: Iterable[str | Path], recursive: bool = False) -> list
     "Photo files from `inputs` (files or folders of photos), in order, without duplicates."
     out = []
     for p in map(Path, inputs):
-        found = sorted(f for f in (p.rglob('*') if recursive else p.iterdir()) if f.is_file() and f.suffix.lower() in PHOTO_EXTS and not f.name.startswith('.')) if p.is_dir() else []
+        found = sorted(f for f in (p.rglob('*') if recursive else p.iterdir()) if f.is_file() and f.suffix.lower() in FORMATS and not f.name.startswith('.')) if p.is_dir() else []
         out += found or [p]
     return list(dict.fromkeys(out))
 
@@ -345,7 +345,7 @@ def run_batch(inputs: Iterable[str | Path],  # photo files and/or folders of pho
     srcs, planned, failed = {f.resolve() for f in files}, set(), 0
     for src in (bar := _progress(files, progress)):
         try:
-            if src.is_dir(): raise PhotoError('folder holds no photos (' + ', '.join(PHOTO_EXTS) + ')')
+            if src.is_dir(): raise PhotoError('folder holds no photos (' + ', '.join(FORMATS) + ')')
             _check_path(src)
             outs = _outputs(src, out_dir, suffix, ext, sidecars)
             _check_outputs(outs, srcs, planned, overwrite)
