@@ -17,9 +17,11 @@ $(STAMP): settings.ini setup.py
 
 install: $(STAMP)
 
-# Notebooks and modules must agree, then every notebook and pytest test runs (slow/cuda cells skipped).
+# Notebooks and modules must agree, imports must be clean (no undefined names, no unused imports, every
+# module imports on its own), then every notebook and pytest test runs (slow/cuda cells skipped).
 test: $(STAMP)
 	@$(BIN)/python tools/check_sync.py
+	@$(BIN)/python tools/check_imports.py
 	@$(BIN)/python tools/run_tests.py
 
 # The same, with the slow cells too (minutes on CPU).
