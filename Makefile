@@ -58,7 +58,7 @@ docs: $(STAMP)
 	@if command -v quarto >/dev/null; then $(BIN)/nbdev_docs; else echo "make docs needs quarto (https://quarto.org/docs/get-started/); install it, then run make docs again"; fi
 
 bench: $(STAMP)
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf build dist *.egg-info _docs _proc demo_out
