@@ -37,12 +37,12 @@ readme: $(STAMP)
 
 DATA ?= ../shared/data
 
-# The main job on the offline default: FilterNet `enhance` (embedded default model) on sample photos and on
-# degraded held-out photos (before/after JPEGs + params JSON), plus a strip of every filter on two photos.
+# The three systems on the offline sample photos: FilterNet before/after (sample photos and degraded held-out
+# photos, params JSON) and a strip of every filter on two photos; CocoGold masks and COCONET local edits on COCO
+# photos; demo_out/index.html shows them side by side (nbs/92_demo.ipynb).
 demo: $(STAMP)
-	@$(BIN)/python -c "from filternet_coco.filternet.enhance import make_demo; make_demo('demo_out')"
-	@$(BIN)/filternet-coco strips $(DATA)/photos/kodak24/kodim05.png $(DATA)/photos/kodak24/kodim23.png -o demo_out/strips
-	@echo "demo written to $(CURDIR)/demo_out/"
+	@FILTERNET_COCO_DATA=$${FILTERNET_COCO_DATA:-$(abspath $(DATA))} $(BIN)/python -c "from filternet_coco.demo import make_full_demo; make_full_demo('demo_out')"
+	@echo "demo written to $(CURDIR)/demo_out/ (open demo_out/index.html)"
 
 # Retrain the embedded default FilterNet: build the moderate 6-filter pairs from the good photo folders
 # (once, ~15 min on 2 cores), then train, evaluate and ship (see tools/train_default.py --help).
