@@ -17,9 +17,11 @@ $(STAMP): settings.ini setup.py
 
 install: $(STAMP)
 
-# Notebooks and modules must agree, then every notebook and pytest test runs (slow/cuda cells skipped).
+# Notebooks and modules must agree, imports must be clean (no undefined names, no unused imports, every
+# module imports on its own), then every notebook and pytest test runs (slow/cuda cells skipped).
 test: $(STAMP)
 	@$(BIN)/python tools/check_sync.py
+	@$(BIN)/python tools/check_imports.py
 	@$(BIN)/python tools/run_tests.py
 
 # The same, with the slow cells too (minutes on CPU).
@@ -35,12 +37,12 @@ readme: $(STAMP)
 
 DATA ?= ../shared/data
 
-# The main job on the offline default: FilterNet `enhance` (embedded default model) on sample photos and on
-# degraded held-out photos (before/after JPEGs + params JSON), plus a strip of every filter on two photos.
+# The three systems on the offline sample photos: FilterNet before/after (sample photos and degraded held-out
+# photos, params JSON) and a strip of every filter on two photos; CocoGold masks and COCONET local edits on COCO
+# photos; demo_out/index.html shows them side by side (nbs/92_demo.ipynb).
 demo: $(STAMP)
-	@$(BIN)/python -c "from filternet_coco.filternet.enhance import make_demo; make_demo('demo_out')"
-	@$(BIN)/filternet-coco strips $(DATA)/photos/kodak24/kodim05.png $(DATA)/photos/kodak24/kodim23.png -o demo_out/strips
-	@echo "demo written to $(CURDIR)/demo_out/"
+	@FILTERNET_COCO_DATA=$${FILTERNET_COCO_DATA:-$(abspath $(DATA))} $(BIN)/python -c "from filternet_coco.demo import make_full_demo; make_full_demo('demo_out')"
+	@echo "demo written to $(CURDIR)/demo_out/ (open demo_out/index.html)"
 
 # Retrain the embedded default FilterNet: build the moderate 6-filter pairs from the good photo folders
 # (once, ~15 min on 2 cores), then train, evaluate and ship (see tools/train_default.py --help).
@@ -52,11 +54,13 @@ $(PAIRS)/index.csv: | $(STAMP)
 train-default: $(STAMP) $(PAIRS)/index.csv
 	@$(BIN)/python tools/train_default.py --dataset $(PAIRS)
 
+# The documentation site in _docs/: nbdev_docs when quarto is installed; otherwise an HTML page per notebook
+# from its committed outputs (never re-executed) and an index in reading order (tools/build_docs.py).
 docs: $(STAMP)
-	@if command -v quarto >/dev/null; then $(BIN)/nbdev_docs; else echo "make docs needs quarto (https://quarto.org/docs/get-started/); install it, then run make docs again"; fi
+	@if command -v quarto >/dev/null; then $(BIN)/nbdev_docs; else $(BIN)/python tools/build_docs.py --out _docs; fi
 
 bench: $(STAMP)
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf build dist *.egg-info _docs _proc demo_out

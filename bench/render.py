@@ -2,18 +2,19 @@
 
 In one run, on the same machine, with the methods' runs interleaved: this renderer vs Pillow's `ImageFilter.Color3DLUT` (a 33^3 table of
 the same params, the usual way to apply a "look") vs a plain numpy float32 implementation of the
-chain; 8-bit and 16-bit (Pillow's 3-D LUT is 8-bit only). Each method: one warm-up, then the median
-of RUNS timed runs, timed from the params (table baking included for both LUT methods), peak
+chain; 8-bit and 16-bit (Pillow's 3-D LUT is 8-bit only). Each method (timed with bench/_harness.py): one warm-up,
+then the median of RUNS interleaved timed runs, timed from the params (table baking included for both LUT methods), peak
 memory above the starting point (sampled RSS, so C allocations count), max error against
 `apply_filters` in float64 on a 1/16 subsample of the pixels (every 4th row and column).
 Ends with one line: `render speed-up vs Pillow Color3DLUT: N.N×` (8-bit, 24 MP, all seven filters).
 Usage: python bench/render.py [--runs 5] [--mp 24]
 """
-import argparse, os, platform, statistics, sys, threading, time
-import numpy as np, cv2, torch
+import argparse
+import numpy as np, cv2
 from PIL import Image
 
-from filternet_coco.params import FilterParams, FILTERS
+from _harness import measure, device_name
+from filternet_coco.params import FilterParams
 from filternet_coco.curves import curve_pair, TONE_FILTERS
 from filternet_coco.filters import EV_PER_UNIT
 from filternet_coco.render import render_photo, reference_render, colour_matrix, _plan_cached
@@ -24,33 +25,6 @@ LOOKS = {  # name: params
     'all seven filters': FilterParams(temperature=0.3, tint=-0.1, exposure=0.25, brightness=0.2, contrast=0.3, shadows=0.4, highlights=-0.5),
     'tone only (no colour matrix)': FilterParams(exposure=0.25, brightness=0.2, contrast=0.3, shadows=0.4, highlights=-0.5),
 }
-
-def _rss() -> int:
-    "Resident set size of this process in bytes."
-    with open('/proc/self/statm') as f: return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
-
-def _timed(f):
-    "Seconds, peak RSS growth (bytes, sampled every 2 ms) and result of one call of `f`."
-    base = _rss(); stop, high = threading.Event(), [base]
-    def sample():
-        while not stop.is_set(): high[0] = max(high[0], _rss()); time.sleep(0.002)
-    th = threading.Thread(target=sample); th.start()
-    t = time.perf_counter(); out = f(); t = time.perf_counter() - t
-    stop.set(); th.join()
-    return t, high[0] - base, out
-
-def measure(fs: dict, runs: int) -> dict:
-    """Median seconds, peak memory and last result of each function in `fs`, after a warm-up.
-    Runs are interleaved (A B C A B C ...) so that a busy machine's changing load hits all alike."""
-    for f in fs.values(): f()
-    res = {k: ([], 0, None) for k in fs}
-    for _ in range(runs):
-        for k, f in fs.items():
-            times, peak, out = res[k]
-            del out; res[k] = None
-            t, mem, out = _timed(f)
-            res[k] = (times + [t], max(peak, mem), out)
-    return {k: (statistics.median(t), peak, out) for k, (t, peak, out) in res.items()}
 
 def ours(px, p):
     "The baked-LUT renderer, tables baked from scratch each call."
@@ -99,8 +73,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--runs', type=int, default=5); ap.add_argument('--mp', type=float, default=24)
     args = ap.parse_args()
-    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor())
-    print(f'device: {cpu}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; numpy {np.__version__}, OpenCV {cv2.__version__}, Pillow {Image.__version__}')
+    print(f'device: {device_name()}; numpy {np.__version__}, OpenCV {cv2.__version__}, Pillow {Image.__version__}')
     print(f'{"bits":>4} | {"look":<28} | {"method":<22} | {"median s":>8} | {"MP/s":>6} | {"vs Pillow":>9} | {"max err (levels)":>16} | {"peak MB":>7}')
     headline = None
     for bits in (8, 16):
@@ -113,12 +86,12 @@ def main():
                        'numpy float32': numpy_float32}
             if bits == 16: methods.pop('Pillow Color3DLUT 33^3')
             if look != 'all seven filters': methods.pop('numpy float32')
-            res = measure({k: (lambda f=f: f(px, p)) for k, f in methods.items()}, args.runs)
-            base = next(iter(res.values()))[0]
-            for name, (t, peak, out) in res.items():
-                err = max_error(out, px, p)
-                print(f'{bits:>4} | {look:<28} | {name:<22} | {t:8.3f} | {mpx / t:6.1f} | {f"{base / t:.2f}×" if bits == 8 else "—":>9} | {err:16.2f} | {peak / 2**20:7.0f}', flush=True)
-            if bits == 8 and look == 'all seven filters': headline = base / res['filternet_coco render'][0]
+            res = measure({k: (lambda f=f, px=px, p=p: f(px, p)) for k, f in methods.items()}, args.runs, pixels=px.shape[0] * px.shape[1])
+            base = next(iter(res.values())).median   # the baseline: Pillow's 3-D LUT (8-bit), measured in this run
+            for name, r in res.items():
+                err = max_error(r.out, px, p)
+                print(f'{bits:>4} | {look:<28} | {name:<22} | {r.median:8.3f} | {r.px_per_s / 1e6:6.1f} | {f"{base / r.median:.2f}×" if bits == 8 else "—":>9} | {err:16.2f} | {r.peak / 2**20:7.0f}', flush=True)
+            if bits == 8 and look == 'all seven filters': headline = base / res['filternet_coco render'].median
             del res
         del px
     print(f'render speed-up vs Pillow Color3DLUT: {headline:.1f}×')

@@ -9,7 +9,7 @@ import numpy as np, torch
 from PIL import Image
 from torch import Tensor
 from .params import FILTERS, parse_filters
-from .filters import apply_filters, value_to_kelvin, K_MIN, K_MAX, K_NEUTRAL
+from .filters import apply_filters, K_MIN, K_MAX, K_NEUTRAL
 
 # %% auto #0
 __all__ = ['REGIMES', 'kelvin_to_value', 'Regime', 'get_regime', 'sample_params', 'show_regimes', 'degrade', 'downscale_gap',

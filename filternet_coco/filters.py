@@ -10,7 +10,7 @@ import numpy as np, torch
 from torch import nn, Tensor
 from .color import srgb_to_linear, linear_to_srgb
 from .curves import curve_pair, apply_lut, TONE_FILTERS
-from .params import FILTERS, parse_filters, FilterParams
+from .params import FILTERS, parse_filters
 
 # %% auto #0
 __all__ = ['K_MIN', 'K_MAX', 'K_STEP', 'K_NEUTRAL', 'TINT_DUV', 'TINT_STEPS', 'EV_PER_UNIT', 'temperature_table',

@@ -4,7 +4,7 @@ Works on a temporary copy, so it never changes the working tree:
 `nbdev_export` must not change `filternet_coco/`, `nbdev_clean` must not change
 `nbs/`, and `tools/make_readme.py` must not change `README.md`.
 """
-import filecmp, os, shutil, subprocess, sys, tempfile
+import filecmp, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
