@@ -41,7 +41,7 @@ DATA ?= ../shared/data
 # photos, params JSON) and a strip of every filter on two photos; CocoGold masks and COCONET local edits on COCO
 # photos; demo_out/index.html shows them side by side (nbs/92_demo.ipynb).
 demo: $(STAMP)
-	@FILTERNET_COCO_DATA=$${FILTERNET_COCO_DATA:-$(abspath $(DATA))} $(BIN)/python -c "from filternet_coco.demo import make_full_demo; make_full_demo('demo_out')"
+	@$(if $(wildcard $(DATA)/photos),FILTERNET_COCO_DATA=$${FILTERNET_COCO_DATA:-$(abspath $(DATA))}) $(BIN)/python -c "from filternet_coco.demo import make_full_demo; make_full_demo('demo_out')"
 	@echo "demo written to $(CURDIR)/demo_out/ (open demo_out/index.html)"
 
 # Retrain the embedded default FilterNet: build the moderate 6-filter pairs from the good photo folders

@@ -14,7 +14,7 @@ from .samples import shared_data
 
 # %% auto #0
 __all__ = ['DEMO_CATEGORIES', 'BRIGHTEN', 'pick_coco_photos', 'overlay_mask', 'filternet_section', 'coco_section', 'write_index',
-           'make_full_demo']
+           'make_full_demo', 'show_demo_row']
 
 # %% ../nbs/92_demo.ipynb #7351d765
 DEMO_CATEGORIES = ('dog', 'cat', 'giraffe')
@@ -122,3 +122,15 @@ def make_full_demo(out_dir: str | Path = 'demo_out', # folder for the images and
                                  'CocoGold masks and COCONET local edits': cc})
     print(f'demo: FilterNet {t1 - t0:.0f}s, CocoGold + COCONET {t2 - t1:.0f}s; open {page}')
     return page
+
+# %% ../nbs/92_demo.ipynb #5e869e6e
+def show_demo_row(out_dir: str | Path, # a folder written by `make_full_demo`
+                  name: str = 'dog', # which COCO row (its category)
+                  ax=None):
+    "Show the CocoGold + COCONET image of category `name` from a demo folder; returns the axes."
+    import matplotlib.pyplot as plt
+    f = sorted(Path(out_dir).glob(f'coco_*_{name}.jpg'))[0]
+    im = Image.open(f)
+    ax = ax or plt.subplots(figsize=(im.width / im.height * 1.6, 1.6), dpi=75)[1]
+    ax.imshow(np.asarray(im)); ax.set_axis_off(); ax.set_title(f.stem, fontsize=7)
+    return ax

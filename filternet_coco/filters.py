@@ -138,7 +138,7 @@ def show_filter_strips(img: Tensor, names=FILTERS, values=(-1, -0.5, 0, 0.5, 1),
             axs[r, c].imshow(im.permute(1, 2, 0).clamp(0, 1)); axs[r, c].set_xticks([]); axs[r, c].set_yticks([])
             if r == 0: axs[r, c].set_title(f'{values[c]:+g}', fontsize=8)
         axs[r, 0].set_ylabel(name, fontsize=8)
-    plt.tight_layout(pad=0.2)
+    axs[0, 0].figure.tight_layout(pad=0.2)
     return axs
 
 # %% ../nbs/03_filters.ipynb #fc047a4e
@@ -163,8 +163,7 @@ def strips_command(
     overwrite: bool = False,   # replace existing strip images
 ):
     "Write a grid of every filter from -1 to +1 for each photo; returns an exit status."
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure   # no pyplot: no window, and the caller's backend is left alone
     from filternet_coco.samples import list_photos, load_thumbnail
     from filternet_coco.io import UserError, check_output
     files = [f for p in photos for f in (list_photos(p) if Path(p).is_dir() else [Path(p)])]
@@ -176,8 +175,9 @@ def strips_command(
     Path(out).mkdir(parents=True, exist_ok=True)
     for f in files:
         img = torch.from_numpy(load_thumbnail(f, size).copy()).permute(2, 0, 1).float() / 255
-        axs = show_filter_strips(img, names)
+        axs = Figure(figsize=(1.6 * 5, 1.3 * len(names))).subplots(len(names), 5, squeeze=False)
+        show_filter_strips(img, names, axs=axs)
         dest = Path(out)/f'{f.stem}_strips.jpg'
-        axs[0, 0].figure.savefig(dest, dpi=90); plt.close(axs[0, 0].figure)
+        axs[0, 0].figure.savefig(dest, dpi=90)
         print(dest)
     return 0

@@ -66,3 +66,21 @@ def test_docs_render_in_headless_chromium(site):
         assert n == ok == n_figs, f'{name}: {ok} of {n} images decoded, expected {n_figs}'
         for link in links: assert (site/link).is_file(), f'{name}: broken link {link}'
         assert (name == 'index') == ('index.html' not in links)
+
+# The import gate of `make test` (tools/check_imports.py) lives with the docs tooling: both are infrastructure tests.
+def test_import_gate_reports_unused_and_undefined(tmp_path):
+    (tmp_path/'m.py').write_text('import os, sys\nprint(sys.argv, undefined_name)\n')
+    sys.path.insert(0, str(ROOT/'tools'))
+    try: import check_imports
+    finally: sys.path.remove(str(ROOT/'tools'))
+    found = check_imports.lint_findings([str(tmp_path)])
+    assert len(found) == 2, found
+    assert 'm.py:1:8: F401' in found[0] and "`os`" in found[0] and 'm.py:2:17: F821' in found[1]
+
+def test_import_gate_imports_each_module_alone():
+    code = ('import sys; sys.path.insert(0, "tools"); import check_imports as c; '
+            'print(c.import_findings(["filternet_coco.color", "filternet_coco.no_such_module"]))')
+    r = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert 'filternet_coco/no_such_module.py: does not import on its own: ModuleNotFoundError' in r.stdout
+    assert 'color' not in r.stdout

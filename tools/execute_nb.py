@@ -35,6 +35,8 @@ def execute(path: Path, flags: set[str], fmt: str = 'png') -> None:
     from execnb.shell import CaptureShell
     nb = read_nb(path); skip = _skipper(flags)
     old = {id(c): c.get('outputs', []) for c in nb.cells}
+    for c in nb.cells:
+        if c.cell_type == 'code' and not skip(c): c['outputs'] = []   # execnb leaves a silent cell's old outputs in place
     cwd = os.getcwd(); os.chdir(path.parent)
     try:
         sh = CaptureShell(path, mpl_format=fmt)   # plain png: execnb's default 'retina' doubles every figure
