@@ -92,22 +92,30 @@ def test_undo_exposure_and_temperature(photos, tmp_path):
     assert err.max() <= 2 and err.mean() <= 0.35, (err.max(), err.mean())
 
 
-def test_refuse_resume_overwrite(photos, tmp_path):
+def _refused(capsys, says, *args):
+    "`_build(*args)` is refused like every bad input: exit status 2 and one stderr line saying `says`."
+    capsys.readouterr()
+    assert _build(*args) == 2
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and says in err, err
+
+
+def test_refuse_resume_overwrite(photos, tmp_path, capsys):
     out = tmp_path/'r'
     _build(photos, out)
     before = _digest(out)
-    with pytest.raises(SystemExit, match='already exists'): _build(photos, out)
+    _refused(capsys, 'already exists', photos, out)
     (out/'index.csv').unlink()
     victim = next((out/'degraded').iterdir()); victim.unlink()
     assert _build(photos, out) == 0                      # resumes
     assert _digest(out) == before
     (out/'index.csv').unlink()
-    with pytest.raises(SystemExit, match='another runs'): _build(photos, out, '--runs', '3')
+    _refused(capsys, 'another runs', photos, out, '--runs', '3')
     assert _build(photos, out, '--runs', '3', '--overwrite') == 0
     assert len(read_index(out)) == 9
     (tmp_path/'foreign').mkdir(); (tmp_path/'foreign'/'notes.txt').write_text('mine')
-    with pytest.raises(SystemExit, match='not empty'): _build(photos, tmp_path/'foreign')
-    with pytest.raises(SystemExit, match='photo folder not found'): _build(tmp_path/'nope', tmp_path/'x')
+    _refused(capsys, 'not empty', photos, tmp_path/'foreign')
+    _refused(capsys, 'photo folder not found', tmp_path/'nope', tmp_path/'x')
 
 
 def test_dataloaders(photos, tmp_path):
