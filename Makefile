@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-all demo sync readme docs bench clean train-default
+.PHONY: install test test-all demo sync readme docs bench clean train-default pairs
 
 # Create the virtual environment once and install the package editable with every
 # extra the tests use; re-run only when settings.ini or setup.py change.
@@ -42,15 +42,19 @@ demo: $(STAMP)
 	@$(BIN)/filternet-coco strips $(DATA)/photos/kodak24/kodim05.png $(DATA)/photos/kodak24/kodim23.png -o demo_out/strips
 	@echo "demo written to $(CURDIR)/demo_out/"
 
-# Retrain the embedded default FilterNet: build the moderate 6-filter pairs from the good photo folders
-# (once, ~15 min on 2 cores), then train, evaluate and ship (see tools/train_default.py --help).
+# Retrain the embedded default FilterNet with the shipped recipe (chapter 16: degradations drawn on the fly from the
+# good photo folders and the COCO images, fine-tuned body, global-statistics branch), then calibrate on the validation
+# photos, evaluate on the held-out ones and write filternet_coco/weights/filternet_default (about an hour on 2 CPU cores).
+train-default: $(STAMP)
+	@$(BIN)/filternet-coco train --config default --name filternet-default --ship filternet_coco/weights/filternet_default
+
+# The thesis's pre-generated pairs (moderate regime, 6 filters, 10 runs per photo) for the `base` recipe:
+# make pairs, then filternet-coco train --config base --dataset $(PAIRS).
 PAIRS := data_cache/pairs_moderate_6
 GOOD := debian_lomiri debian_mate debian_plasma wikimedia_commons sun_hays80 urban100 kodak24
+pairs: $(PAIRS)/index.csv
 $(PAIRS)/index.csv: | $(STAMP)
 	@$(BIN)/filternet-coco pairs $(addprefix $(DATA)/photos/,$(GOOD)) -o $(PAIRS) --regime moderate --filters 6 --runs 10
-
-train-default: $(STAMP) $(PAIRS)/index.csv
-	@$(BIN)/python tools/train_default.py --dataset $(PAIRS)
 
 docs: $(STAMP)
 	@if command -v quarto >/dev/null; then $(BIN)/nbdev_docs; else echo "make docs needs quarto (https://quarto.org/docs/get-started/); install it, then run make docs again"; fi

@@ -23,20 +23,21 @@ from ..runs import new_run, write_config, save_checkpoint, load_checkpoint, reso
 from .model import FilterNetConfig, FilterNet, frame_thumbnail, global_stats, centre_square
 from .loss import FilterNetLoss
 from .data import assign_splits, _photo_sources
-from .train import psnr
+from .train import psnr, FrozenBodyBN
 
 # %% auto #0
-__all__ = ['PRESETS', 'get_config', 'mild_params', 'draw_params', 'recipe_photos', 'load_frames', 'OnTheFly', 'body_stages',
-           'recipe_splitter', 'FrozenBodyBN', 'RunCheckpoint', 'recipe_dataloaders', 'train_recipe']
+__all__ = ['PRESETS', 'ABLATION_BUDGET', 'ABLATIONS', 'get_config', 'mild_params', 'draw_params', 'recipe_photos', 'load_frames',
+           'OnTheFly', 'body_stages', 'recipe_splitter', 'RunCheckpoint', 'recipe_dataloaders', 'train_recipe',
+           'eval_sets', 'calibrate_shrink', 'evaluate_model', 'results_markdown', 'ship_model', 'train_ablations']
 
 # %% ../../nbs/16_filternet_recipe.ipynb #4231b8cd
 PRESETS = {
     'base': FilterNetConfig(),
     'debug': FilterNetConfig(img_size=64, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
                              coco=False, epochs=1, finetune_epochs=1, bs=4, epoch_len=8, loss_size=32, train_from=6, lr=2e-3, hidden=64),
-    'default': FilterNetConfig(img_size=128, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
-                               coco=True, epochs=4, finetune_epochs=24, bs=32, epoch_len=1024, loss_size=48, train_from=4,
-                               body_lr=0.1, lr=2e-3),
+    'default': FilterNetConfig(img_size=96, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
+                               coco=True, epochs=6, finetune_epochs=8, bs=32, epoch_len=768, loss_size=32, train_from=5,
+                               body_lr=0.1, lr=3e-3),
 }
 
 def get_config(spec: str | Path | FilterNetConfig = 'default', **overrides) -> FilterNetConfig:
@@ -121,13 +122,6 @@ def recipe_splitter(net: FilterNet) -> list:
     for m in st[:net.config.train_from]: m.requires_grad_(False)
     return [params(nn.ModuleList(st[net.config.train_from:])), params(net.head)]
 
-class FrozenBodyBN(Callback):
-    "Keep the body's BatchNorm running statistics (ImageNet's) in every stage: body BN layers in eval mode."
-    order = 1   # after TrainEvalCallback has put the model in train mode
-    def before_train(self):
-        for m in self.learn.model.body.modules():
-            if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
-
 def _rng_state() -> dict:
     return dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate())
 
@@ -196,3 +190,104 @@ def train_recipe(config: FilterNetConfig | str = 'default', out: str | Path = 'r
         learn.fit_one_cycle(n, lr, start_epoch=done - offset)
     net.eval().save_pretrained(run/'model')
     return net, run
+
+# %% ../../nbs/16_filternet_recipe.ipynb #4b86eb54
+def eval_sets(photos: list, names, seed: int = 0, size: int = 512, runs: int = 2) -> dict:
+    "{'moderate', 'mild sparse', 'clean'}: test sets (see `evaluate.degrade_photos`) from photos [(name, path)]."
+    from filternet_coco.filternet.evaluate import degrade_photos
+    names, paths = parse_filters(names), [p for _, p in photos]
+    rep, g = [p for p in paths for _ in range(runs)], torch.Generator().manual_seed(seed)
+    return {'moderate': degrade_photos(rep, sample_params(len(rep), 'moderate', names, g), names, size),
+            'mild sparse': degrade_photos(rep, mild_params(len(rep), names, g, k=(2, 4)), names, size),
+            'clean': degrade_photos(paths, torch.zeros(len(paths), len(names)), names, size)}
+
+@torch.no_grad()
+def _predictions(net: FilterNet, imgs: list) -> Tensor:
+    "Params (N, n) the model predicts for uint8 photos, before its shrink."
+    old, net.config.shrink = net.config.shrink, 1.0
+    try: return torch.stack([net.predict_params(im).to_tensor(net.config.names) for im in imgs])
+    finally: net.config.shrink = old
+
+@torch.no_grad()
+def calibrate_shrink(net: FilterNet, sets: dict, grid=(0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), floor: float = 32.) -> tuple[float, list]:
+    "(chosen shrink, rows {'shrink', set: mean PSNR}) on validation `sets` (see `eval_sets`)."
+    from filternet_coco.filternet.evaluate import _batch
+    pred = {k: _predictions(net, s['degraded']) for k, s in sets.items()}
+    rows = []
+    for s in grid:
+        row = {'shrink': s}
+        for k, st in sets.items():
+            out = [net.render(_batch([d]).float(), s * pred[k][i:i + 1]) for i, d in enumerate(st['degraded'])]
+            row[k] = float(torch.stack([psnr(o, _batch([t]).float()) for o, t in zip(out, st['original'])]).mean())
+        rows.append(row)
+    ok = [r for r in rows if r['clean'] >= floor]
+    best = max(ok, key=lambda r: r['moderate'] + r['mild sparse']) if ok else max(rows, key=lambda r: r['clean'])
+    return best['shrink'], rows
+
+# %% ../../nbs/16_filternet_recipe.ipynb #74d1fd25
+def evaluate_model(net: FilterNet, sets: dict, fivek: bool = True, name: str = 'FilterNet') -> dict:
+    "{set name: Table 5.1-shaped rows} for `net` beside the baselines, the negated truth and the oracle (+ FiveK)."
+    from filternet_coco.filternet.evaluate import standard_methods, image_methods, method_from_model, evaluate_methods, load_fivek_pairs
+    out = {k: evaluate_methods({**standard_methods(), name: method_from_model(net)}, s) for k, s in sets.items()}
+    if fivek: out['fivek'] = evaluate_methods({**image_methods(), name: method_from_model(net)}, load_fivek_pairs(), fsim=False)
+    return out
+
+def results_markdown(results: dict) -> str:
+    "One markdown table per set."
+    from filternet_coco.filternet.evaluate import markdown_table
+    return '\n\n'.join(f'### {k}\n\n' + markdown_table(rows) for k, rows in results.items()) + '\n'
+
+# %% ../../nbs/16_filternet_recipe.ipynb #420b5af1
+def _history(run: Path) -> list[dict]:
+    "The rows of the run's history.csv (CSVLogger repeats its header per stage)."
+    import csv
+    f = Path(run)/'history.csv'
+    if not f.is_file(): return []
+    rows = [r for r in csv.reader(f.read_text().splitlines()) if r]
+    head = rows[0]
+    return [dict(zip(head, r)) for r in rows if r != head]
+
+def ship_model(net: FilterNet, run: str | Path, dest: str | Path, photos: dict | None = None, fivek: bool = True, seed: int = 0) -> dict:
+    "Calibrate `shrink` on validation photos, evaluate on the test photos, write the shipped folder `dest`; returns the results."
+    from filternet_coco.filternet.evaluate import write_table
+    t0, run, dest = time.time(), Path(run), Path(dest)
+    net.eval(); photos = photos or recipe_photos(net.config.seed, net.config.coco)
+    shrink, calib = calibrate_shrink(net, eval_sets(photos['valid'], net.config.names, seed + 100))
+    net.config.shrink = shrink
+    net.save_pretrained(run/'model')
+    net.save_pretrained(dest, dtype=torch.float16)
+    shipped = FilterNet.from_pretrained(dest).float()          # score what ships: the float16 weights
+    results = evaluate_model(shipped, eval_sets(photos['test'], net.config.names, seed), fivek)
+    for k, rows in results.items(): write_table(rows, dest/f'evaluation_{k.replace(" ", "_")}.csv')
+    (dest/'evaluation.md').write_text(results_markdown(results))
+    info = dict(recipe=f'filternet-coco train --config {run.name.split("-", 2)[-1]} --ship', run=run.name,
+                config=json.loads(net.config.to_json()), test_sources=[n for n, _ in photos['test']],
+                split={k: len(v) for k, v in photos.items()}, history=_history(run), calibration=calib, shrink=shrink,
+                results=results, evaluation_seconds=time.time() - t0, torch=torch.__version__, threads=torch.get_num_threads(),
+                weights_bytes=(dest/'model.safetensors').stat().st_size)
+    (dest/'training.json').write_text(json.dumps(info, indent=1, default=str) + '\n')
+    return results
+
+# %% ../../nbs/16_filternet_recipe.ipynb #f1eb10dc
+ABLATION_BUDGET = dict(epochs=2, finetune_epochs=8, epoch_len=512)
+ABLATIONS = {   # row name: overrides of the default recipe
+    'default recipe (short run)': {},
+    'no statistics branch': dict(stats=False),
+    'frozen body (no fine-tuning)': dict(epochs=10, finetune_epochs=0),
+    'fixed degradations (10 per photo, thesis)': dict(data='fixed'),
+    'moderate regime only (no mild, no clean)': dict(p_clean=0., p_mild=0.),
+    'no COCO photos': dict(coco=False),
+    'squashed thumbnail (thesis)': dict(thumb='squash'),
+}
+
+def train_ablations(out: str | Path = 'runs/ablation', rows: dict = ABLATIONS, budget: dict = ABLATION_BUDGET, cache='data_cache') -> dict:
+    "Train one short run per row (skipping rows already trained in `out`); returns {row: model folder}."
+    out, done = Path(out), {}
+    for i, (row, over) in enumerate(rows.items()):
+        model = out/f'row{i}'/'model'
+        if not model.is_dir():
+            _, run = train_recipe(get_config('default', **{**budget, **over}), out=out/f'row{i}', name='ablation', cache=cache)
+            (run/'model').rename(model.parent.mkdir(parents=True, exist_ok=True) or model)
+            (model.parent/'row.json').write_text(json.dumps({'row': row, 'overrides': over, 'run': run.name}) + '\n')
+        done[row] = model
+    return done
