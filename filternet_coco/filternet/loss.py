@@ -8,6 +8,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from ..filters import apply_filters
 from .model import FilterNetConfig, load_torchvision, load_lite0, IMAGENET_STATS, LITE0_STATS
 
 # %% auto #0

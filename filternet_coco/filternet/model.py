@@ -164,8 +164,15 @@ N_STATS = N_BINS * 4 + 2 + len(PERCENTILES) + 1 + 2
 
 def _hist(v: Tensor, lo: float, hi: float, bins: int = N_BINS) -> Tensor:
     "Normalised histograms (B, bins) of the values v (B, N) over [lo, hi] (outliers in the end bins)."
-    idx = ((v - lo) / (hi - lo) * bins).long().clamp(0, bins - 1)
-    return torch.zeros(v.shape[0], bins, dtype=v.dtype, device=v.device).scatter_add_(1, idx, torch.ones_like(v)) / v.shape[1]
+    idx = ((v - lo) / (hi - lo) * bins).floor().clamp(0, bins - 1)
+    return (idx[..., None] == torch.arange(bins, device=v.device, dtype=v.dtype)).to(v.dtype).mean(1)   # one-hot: exports to ONNX
+
+def _quantiles(v: Tensor, qs) -> Tensor:
+    "Quantiles (B, len(qs)) of v (B, N), linear interpolation like `torch.quantile` (sort + gather: exports to ONNX)."
+    s, n = v.sort(1).values, v.shape[1]
+    pos = torch.tensor(qs, dtype=v.dtype, device=v.device) * (n - 1)
+    lo = pos.floor().long(); hi = (lo + 1).clamp(max=n - 1)
+    return s[:, lo] + (s[:, hi] - s[:, lo]) * (pos - lo.to(v.dtype))
 
 @torch.no_grad()
 def global_stats(x: Tensor) -> Tensor:
@@ -176,7 +183,7 @@ def global_stats(x: Tensor) -> Tensor:
     chan = [_hist(x[:, c].flatten(1), 0, 1) for c in range(3)]
     m = lin.mean(2).clamp_min(1e-4)
     ratios = torch.log2(m[:, [0, 2]] / m[:, 1:2])
-    pct = torch.quantile(ly, torch.tensor(PERCENTILES, device=x.device), dim=1).T
+    pct = _quantiles(ly, PERCENTILES)
     ends = torch.stack([(ly <= -11).float().mean(1), (lin.amax(1) >= 0.98).float().mean(1)], 1)
     return torch.cat([_hist(ly, -12, 0), *chan, ratios, pct, ly.mean(1, keepdim=True), ends], 1)
 

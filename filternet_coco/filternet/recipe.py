@@ -28,16 +28,17 @@ from .train import psnr, FrozenBodyBN
 # %% auto #0
 __all__ = ['PRESETS', 'ABLATION_BUDGET', 'ABLATIONS', 'get_config', 'mild_params', 'draw_params', 'recipe_photos', 'load_frames',
            'OnTheFly', 'body_stages', 'recipe_splitter', 'RunCheckpoint', 'recipe_dataloaders', 'train_recipe',
-           'eval_sets', 'calibrate_shrink', 'evaluate_model', 'results_markdown', 'ship_model', 'train_ablations']
+           'eval_sets', 'calibrate_shrink', 'evaluate_model', 'results_markdown', 'ship_model', 'train_ablations',
+           'ablation_rows']
 
 # %% ../../nbs/16_filternet_recipe.ipynb #4231b8cd
 PRESETS = {
     'base': FilterNetConfig(),
     'debug': FilterNetConfig(img_size=64, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
                              coco=False, epochs=1, finetune_epochs=1, bs=4, epoch_len=8, loss_size=32, train_from=6, lr=2e-3, hidden=64),
-    'default': FilterNetConfig(img_size=96, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
-                               coco=True, epochs=6, finetune_epochs=8, bs=32, epoch_len=768, loss_size=32, train_from=5,
-                               body_lr=0.1, lr=3e-3),
+    'default': FilterNetConfig(img_size=128, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
+                               coco=True, epochs=2, finetune_epochs=8, bs=32, epoch_len=512, loss_size=48, train_from=4,
+                               body_lr=0.1, lr=2e-3),
 }
 
 def get_config(spec: str | Path | FilterNetConfig = 'default', **overrides) -> FilterNetConfig:
@@ -138,7 +139,7 @@ class RunCheckpoint(Callback):
                         {'stage': self.stage, 'epoch': self.epoch, **vals}, {'optimizer': self.learn.opt.state_dict(), 'rng': _rng_state()}, self.keep)
 
 # %% ../../nbs/16_filternet_recipe.ipynb #2ddb73de
-def recipe_dataloaders(config: FilterNetConfig, photos: dict | None = None, cache='data_cache', valid_draws: int = 2) -> DataLoaders:
+def recipe_dataloaders(config: FilterNetConfig, photos: dict | None = None, cache='data_cache', valid_draws: int = 1) -> DataLoaders:
     "fastai DataLoaders: training items drawn on the fly (or fixed), validation items fixed by the seed."
     photos = photos or recipe_photos(config.seed, config.coco)
     tr, va = load_frames(photos['train'], config.img_size, cache), load_frames(photos['valid'], config.img_size, cache)
@@ -269,9 +270,9 @@ def ship_model(net: FilterNet, run: str | Path, dest: str | Path, photos: dict |
     return results
 
 # %% ../../nbs/16_filternet_recipe.ipynb #f1eb10dc
-ABLATION_BUDGET = dict(epochs=2, finetune_epochs=8, epoch_len=512)
+ABLATION_BUDGET = dict(epochs=2, finetune_epochs=8, epoch_len=512)   # = the default recipe's own budget
 ABLATIONS = {   # row name: overrides of the default recipe
-    'default recipe (short run)': {},
+    'default recipe (the shipped model)': {},
     'no statistics branch': dict(stats=False),
     'frozen body (no fine-tuning)': dict(epochs=10, finetune_epochs=0),
     'fixed degradations (10 per photo, thesis)': dict(data='fixed'),
@@ -291,3 +292,19 @@ def train_ablations(out: str | Path = 'runs/ablation', rows: dict = ABLATIONS, b
             (model.parent/'row.json').write_text(json.dumps({'row': row, 'overrides': over, 'run': run.name}) + '\n')
         done[row] = model
     return done
+
+# %% ../../nbs/16_filternet_recipe.ipynb #82a6b883
+@torch.no_grad()
+def ablation_rows(models: dict, sets: dict) -> list[dict]:
+    "One row per model folder {row: folder}: mean PSNR / SSIM on each test set (see `eval_sets`), plus identity."
+    from filternet_coco.filternet.evaluate import method_from_model, score_method, method_from_image_fn
+    nets = {'identity (do nothing)': None, **{row: FilterNet.from_pretrained(f).float() for row, f in models.items()}}
+    rows = []
+    for row, net in nets.items():
+        m = method_from_image_fn(lambda im: im) if net is None else method_from_model(net)
+        r = {'row': row}
+        for k, s in sets.items():
+            sc = score_method(m, s, fsim=False)
+            r[f'{k} PSNR'], r[f'{k} SSIM'] = sc['PSNR'], sc['SSIM']
+        rows.append(r)
+    return rows
