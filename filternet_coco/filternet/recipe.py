@@ -5,7 +5,7 @@
 # %% ../../nbs/16_filternet_recipe.ipynb #d4b3638b
 from __future__ import annotations
 import json, random, time
-from dataclasses import replace, asdict
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 import numpy as np, torch
@@ -19,8 +19,8 @@ from ..params import parse_filters
 from ..degrade import sample_params
 from ..filters import apply_filters
 from ..samples import shared_data, list_photos, load_thumbnail, GOOD_FOLDERS
-from ..runs import new_run, write_config, save_checkpoint, load_checkpoint, resolve_checkpoint
-from .model import FilterNetConfig, FilterNet, frame_thumbnail, global_stats, centre_square
+from ..runs import new_run, save_checkpoint, load_checkpoint, resolve_checkpoint
+from .model import FilterNetConfig, FilterNet, frame_thumbnail, global_stats
 from .loss import FilterNetLoss
 from .data import assign_splits, _photo_sources
 from .train import psnr, FrozenBodyBN
