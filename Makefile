@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-all demo sync readme docs bench clean train-default
+.PHONY: install test test-all demo sync readme docs bench clean train-default pairs
 
 # Create the virtual environment once and install the package editable with every
 # extra the tests use; re-run only when settings.ini or setup.py change.
@@ -44,15 +44,19 @@ demo: $(STAMP)
 	@$(if $(wildcard $(DATA)/photos),FILTERNET_COCO_DATA=$${FILTERNET_COCO_DATA:-$(abspath $(DATA))}) $(BIN)/python -c "from filternet_coco.demo import make_full_demo; make_full_demo('demo_out')"
 	@echo "demo written to $(CURDIR)/demo_out/ (open demo_out/index.html)"
 
-# Retrain the embedded default FilterNet: build the moderate 6-filter pairs from the good photo folders
-# (once, ~15 min on 2 cores), then train, evaluate and ship (see tools/train_default.py --help).
+# Retrain the embedded default FilterNet with the shipped recipe (chapter 16: degradations drawn on the fly from the
+# good photo folders and the COCO images, fine-tuned body, global-statistics branch), then calibrate on the validation
+# photos, evaluate on the held-out ones and write filternet_coco/weights/filternet_default (about an hour on 2 CPU cores).
+train-default: $(STAMP)
+	@$(BIN)/filternet-coco train --config default --name filternet-default --ship filternet_coco/weights/filternet_default
+
+# The thesis's pre-generated pairs (moderate regime, 6 filters, 10 runs per photo) for the `base` recipe:
+# make pairs, then filternet-coco train --config base --dataset $(PAIRS).
 PAIRS := data_cache/pairs_moderate_6
 GOOD := debian_lomiri debian_mate debian_plasma wikimedia_commons sun_hays80 urban100 kodak24
+pairs: $(PAIRS)/index.csv
 $(PAIRS)/index.csv: | $(STAMP)
 	@$(BIN)/filternet-coco pairs $(addprefix $(DATA)/photos/,$(GOOD)) -o $(PAIRS) --regime moderate --filters 6 --runs 10
-
-train-default: $(STAMP) $(PAIRS)/index.csv
-	@$(BIN)/python tools/train_default.py --dataset $(PAIRS)
 
 # The documentation site in _docs/: nbdev_docs when quarto is installed; otherwise an HTML page per notebook
 # from its committed outputs (never re-executed) and an index in reading order (tools/build_docs.py).

@@ -10,13 +10,14 @@ import numpy as np, torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 import filternet_coco
-from .filternet.model import FilterNet, FilterNetConfig
+from .filternet.model import FilterNet, FilterNetConfig, global_stats, centre_square
 
 # %% auto #0
 __all__ = ['COREML_TARGET', 'UNET_INPUTS', 'EXPORTERS', 'input_norm', 'ParamPredictor', 'untrained_filternet', 'load_filternet',
-           'export_onnx', 'onnx_session', 'check_onnx', 'compare_latency', 'export_coreml', 'load_mlpackage',
-           'mil_program', 'coreml_summary', 'run_mil_program', 'check_coreml', 'UNetStep', 'unet_example',
-           'export_unet_onnx', 'check_unet_onnx', 'export_unet_coreml', 'check_unet_coreml', 'export_command']
+           'input_contract', 'export_onnx', 'onnx_session', 'check_onnx', 'compare_latency', 'export_coreml',
+           'load_mlpackage', 'mil_program', 'coreml_summary', 'run_mil_program', 'check_coreml', 'UNetStep',
+           'unet_example', 'export_unet_onnx', 'check_unet_onnx', 'export_unet_coreml', 'check_unet_coreml',
+           'export_command']
 
 # %% ../nbs/40_export.ipynb #67de15e1
 def input_norm(mean, std) -> tuple[float, Tensor, Tensor]:
@@ -27,7 +28,7 @@ def input_norm(mean, std) -> tuple[float, Tensor, Tensor]:
 
 # %% ../nbs/40_export.ipynb #0e4527ea
 class ParamPredictor(nn.Module):
-    "FilterNet's params (B, n) from sRGB in [0, 1] (`srgb`) or from `input_norm`'s `scale * x + bias`."
+    "FilterNet's params (B, n), times its `shrink`, from an sRGB frame in [0, 1] (`srgb`) or from `input_norm`'s `scale * x + bias`."
     def __init__(self, model: FilterNet, srgb: bool = True):
         super().__init__()
         self.model, self.srgb = model, srgb
@@ -36,8 +37,11 @@ class ParamPredictor(nn.Module):
         self.unit_gain = bool((gain == 1).all())
 
     def forward(self, x: Tensor) -> Tensor:
-        if self.srgb: return self.model.predict(x)
-        return self.model.head(self.model.body(x if self.unit_gain else x * self.gain))
+        m, c = self.model, self.model.config
+        if not self.srgb: x = (x if self.unit_gain else x * self.gain) * m.std + m.mean    # back to sRGB in [0, 1]
+        stats = global_stats(x) if c.stats else None
+        p = m.predict(centre_square(x, c.img_size) if c.thumb == 'crop' else x, stats)
+        return (p * c.shrink).clamp(-1, 1) if c.shrink != 1 else p
 
 # %% ../nbs/40_export.ipynb #f0cd35de
 def untrained_filternet(backbone: str = 'squeezenet1_1', img_size: int = 64, seed: int = 0) -> FilterNet:
@@ -56,10 +60,21 @@ def load_filternet(path: str | Path | None = None) -> FilterNet:
     return load_default_model(path).eval()
 
 # %% ../nbs/40_export.ipynb #158580ab
+def input_contract(model: FilterNet, img_size: int) -> str:
+    "What the exported `image` input must be, in words (ONNX doc_string and metadata)."
+    S, c = img_size, model.config
+    shape = (f'(batch, 3, H, W) with min(H, W) = {S} (aspect kept, at most 3:1; the model crops the centre {S}x{S} square and computes '
+             f'its global statistics on the whole frame)' if c.thumb == 'crop' else f'(batch, 3, {S}, {S}): the whole photo squashed to a square')
+    return (f'image: float32 NCHW, RGB channel order, sRGB values in [0, 1] (divide 8-bit pixels by 255; 0-255 input gives wrong params); '
+            f'shape {shape}; the thumbnail is area-averaged from the photo (OpenCV INTER_AREA after integer decimation, '
+            f'filternet_coco.filternet.model.frame_thumbnail). params: float32 (batch, {len(c.names)}), filter intensities in (-1, 1) '
+            f'in the order of `filters`, already multiplied by the calibrated shrink {c.shrink:g}; render them with filternet_coco.render.')
+
 def _metadata(model: FilterNet, img_size: int) -> dict[str, str]:
     "String metadata describing an exported FilterNet."
     return {'filters': ','.join(model.config.names), 'backbone': model.config.backbone, 'img_size': str(img_size),
-            'input': 'sRGB thumbnail', 'output': 'filter intensities in (-1, 1), ordered like `filters`',
+            'input': 'sRGB frame, NCHW float32 in [0, 1]', 'input_range': '0..1', 'layout': 'NCHW RGB', 'thumbnail': model.config.thumb,
+            'contract': input_contract(model, img_size), 'output': 'filter intensities in (-1, 1), ordered like `filters`',
             'filternet_coco_version': filternet_coco.__version__, 'config': model.config.to_json()}
 
 @contextlib.contextmanager
@@ -69,6 +84,10 @@ def _quiet():
         warnings.simplefilter('ignore'); yield
 
 # %% ../nbs/40_export.ipynb #9bc5b99f
+def _dynamic_frame(model: FilterNet) -> bool:
+    "Whether the export takes frames of any aspect (crop thumbnails or a statistics branch)."
+    return model.config.thumb == 'crop' or model.config.stats
+
 def export_onnx(
     model: FilterNet,              # the FilterNet to export (eval mode is set)
     path: str | Path,              # output `.onnx` file
@@ -76,17 +95,20 @@ def export_onnx(
     opset: int = 18,               # ONNX opset
     dynamo: bool = True,           # torch.export-based exporter (False: the older, faster TorchScript one)
 ) -> Path:
-    "Write `model`'s predictor as ONNX: input `image` (batch, 3, S, S) sRGB in [0, 1] -> `params` (batch, n)."
+    "Write `model`'s predictor as ONNX: input `image` (batch, 3, H, W) sRGB in [0, 1] -> `params` (batch, n); the contract in its doc_string."
     import onnx
     S, path = img_size or model.config.img_size, Path(path)
-    net, x = ParamPredictor(model.eval()).eval(), torch.rand(2, 3, S, S)
+    dyn = _dynamic_frame(model)
+    net, x = ParamPredictor(model.eval()).eval(), torch.rand(2, 3, S, S + S // 2 if dyn else S)
+    dynamo = dynamo and not dyn    # torch.export cannot yet take a symbolic height and width through the crop and the sort
     kw = (dict(dynamic_shapes={'x': {0: torch.export.Dim('batch', min=1, max=4096)}}, external_data=False) if dynamo
-          else dict(dynamic_axes={'image': {0: 'batch'}, 'params': {0: 'batch'}}))
+          else dict(dynamic_axes={'image': {0: 'batch', **({2: 'height', 3: 'width'} if dyn else {})}, 'params': {0: 'batch'}}))
     with _quiet():
         torch.onnx.export(net, (x,), path, input_names=['image'], output_names=['params'], opset_version=opset if dynamo else min(opset, 17),
                           dynamo=dynamo, **kw)
     m = onnx.load(path)
     onnx.helper.set_model_props(m, _metadata(model, S))
+    m.doc_string = input_contract(model, S)
     onnx.save(m, path)
     return path
 
@@ -100,12 +122,13 @@ def onnx_session(path: str | Path, threads: int | None = None):
 
 @torch.no_grad()
 def check_onnx(model: FilterNet, path: str | Path, batch_sizes=(1, 3), seed: int = 0) -> float:
-    "Max |onnxruntime - PyTorch| on the params of random sRGB batches of each size in `batch_sizes`."
-    sess, g = onnx_session(path), torch.Generator().manual_seed(seed)
-    S, errs = sess.get_inputs()[0].shape[-1], []
+    "Max |onnxruntime - PyTorch| on the params of random sRGB frames of each batch size (square, and 3:2 if the model takes any aspect)."
+    sess, g, ref = onnx_session(path), torch.Generator().manual_seed(seed), ParamPredictor(model.eval())
+    S, errs = model.config.img_size, []
     for b in batch_sizes:
-        x = torch.rand(b, 3, S, S, generator=g)
-        errs.append(np.abs(sess.run(['params'], {'image': x.numpy()})[0] - model.eval().predict(x).numpy()).max())
+        for w in (S, S + S // 2) if _dynamic_frame(model) else (S,):
+            x = torch.rand(b, 3, S, w, generator=g)
+            errs.append(np.abs(sess.run(['params'], {'image': x.numpy()})[0] - ref(x).numpy()).max())
     return float(max(errs))
 
 # %% ../nbs/40_export.ipynb #3368001b
@@ -149,6 +172,15 @@ def _check_exported(ep, net: nn.Module, x: Tensor, tol: float = 1e-4):
     with torch.no_grad(): err = (ep.module()(x) - net(x)).abs().max().item()
     if err > tol: raise RuntimeError(f'torch.export graph differs from eager PyTorch by {err:.2e} (> {tol})')
 
+def _drop_debug_files(pkg: Path, names=('executorch_debug_handle_mapping.json',)):
+    "Remove the converter's debug files from a saved .mlpackage (and from its Manifest.json)."
+    man = pkg/'Manifest.json'
+    info = json.loads(man.read_text()) if man.is_file() else None
+    for f in [f for n in names for f in pkg.rglob(n)]:
+        f.unlink()
+        if info: info['itemInfoEntries'] = {k: v for k, v in info['itemInfoEntries'].items() if not v.get('path', '').endswith(f.name)}
+    if info: man.write_text(json.dumps(info, indent=2))
+
 def export_coreml(
     model: FilterNet,                 # the FilterNet to export (eval mode is set)
     path: str | Path,                 # output `.mlpackage` folder
@@ -170,6 +202,7 @@ def export_coreml(
                         minimum_deployment_target=getattr(ct.target, COREML_TARGET))
     _describe_coreml(ml, model, S, license, version)
     ml.save(str(path))
+    _drop_debug_files(Path(path))
     return ml
 
 # %% ../nbs/40_export.ipynb #fb3c7fa3
@@ -321,7 +354,7 @@ def check_coreml(model: FilterNet, ml, seed: int = 0) -> float:
     shape = prog.functions['main'].inputs['image'].shape
     pixels = torch.randint(0, 256, tuple(shape), generator=torch.Generator().manual_seed(seed)).float()
     out = run_mil_program(prog, {'image': pixels.numpy()})['params']
-    return float(np.abs(out - model.eval().predict(pixels / 255).numpy()).max())
+    with torch.no_grad(): return float(np.abs(out - ParamPredictor(model.eval())(pixels / 255).numpy()).max())
 
 # %% ../nbs/40_export.ipynb #e51bfce6
 UNET_INPUTS = ('sample', 'timestep', 'encoder_hidden_states', 'encoder_attention_mask')

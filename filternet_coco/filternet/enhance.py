@@ -11,7 +11,7 @@ import numpy as np, torch
 from PIL import Image, ImageOps
 import filternet_coco
 from ..params import FilterParams, FILTERS
-from .model import FilterNet
+from .model import FilterNet, frame_thumbnail
 from ..io import to_uint8
 
 # %% auto #0
@@ -27,7 +27,7 @@ def load_default_model(path: str | Path | None = None, device: str = 'cpu') -> F
     if not (path/'model.safetensors').is_file():
         what = 'default FilterNet weights' if path == DEFAULT_MODEL_DIR else 'FilterNet weights'
         raise FileNotFoundError(f'{what} not found: {path/"model.safetensors"} is missing; train them with `make train-default` '
-                                f'(tools/train_default.py) or pass a folder written by FilterNet.save_pretrained (--model PATH)')
+                                f'(the recipe of chapter 16) or pass a folder written by FilterNet.save_pretrained (--model PATH)')
     with warnings.catch_warnings():   # fastai's import-time torch.jit.script warning is noise on a command line
         warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)
         return FilterNet.from_pretrained(path, device=device).float()
@@ -37,16 +37,14 @@ def _cached_model(path: str | None) -> FilterNet: return load_default_model(path
 
 # %% ../../nbs/14_filternet_enhance.ipynb #d995f1cf
 def make_thumbnail(pixels: np.ndarray, size: int = 299) -> np.ndarray:
-    "A uint8 (size, size, 3) thumbnail of an RGB uint8/uint16 photo (H, W, 3)."
-    import cv2
-    k = max(1, min(pixels.shape[:2]) // (2 * size))
-    return cv2.resize(np.ascontiguousarray(to_uint8(pixels[::k, ::k, :3])), (size, size), interpolation=cv2.INTER_AREA)
+    "The uint8 frame FilterNet reads of an RGB uint8/uint16 photo (H, W, 3): short side `size`, aspect kept (`frame_thumbnail`)."
+    return frame_thumbnail(pixels[..., :3] if pixels.ndim == 3 else pixels, size)
 
 def read_thumbnail(path: str | Path, size: int = 299) -> np.ndarray:
-    "A uint8 (size, size, 3) thumbnail of a photo file, decoded at reduced scale when it is a JPEG."
+    "The frame (`make_thumbnail`) of a photo file, decoded at reduced scale when it is a JPEG."
     with Image.open(path) as im:
         im.draft('RGB', (2 * size, 2 * size))
-        return make_thumbnail(np.asarray(im.convert('RGB')), size)
+        return make_thumbnail(np.asarray(ImageOps.exif_transpose(im).convert('RGB')), size)
 
 # %% ../../nbs/14_filternet_enhance.ipynb #8439f516
 def _check_strength(strength: float) -> float:

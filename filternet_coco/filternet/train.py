@@ -17,12 +17,12 @@ from fastai.callback.tracker import SaveModelCallback
 from fastai.callback.progress import CSVLogger
 from fastai.distributed import distrib_ctx  # noqa: F401 (patches Learner.distrib_ctx)
 from fastai.torch_core import num_distrib, rank_distrib
-from .model import FilterNetConfig, FilterNet
+from .model import FilterNetConfig, FilterNet, global_stats
 from .loss import FilterNetLoss
 
 # %% auto #0
-__all__ = ['pairs_from_tensors', 'psnr', 'ssim', 'filternet_splitter', 'HeadOnly', 'cache_features', 'PruneCheckpointsCB',
-           'RNGStateCB', 'train_filternet', 'train_command']
+__all__ = ['pairs_from_tensors', 'psnr', 'ssim', 'filternet_splitter', 'FrozenBodyBN', 'HeadOnly', 'cache_features',
+           'PruneCheckpointsCB', 'RNGStateCB', 'train_filternet', 'train_command']
 
 # %% ../../nbs/13_filternet_train.ipynb #1257c18b
 def pairs_from_tensors(degraded: Tensor, original: Tensor, bs: int = 16, valid_pct: float = 0.2, seed: int = 0, device=None) -> DataLoaders:
@@ -49,12 +49,21 @@ def filternet_splitter(model: nn.Module) -> list:
     return [params(model.body), params(model.head)]
 
 # %% ../../nbs/13_filternet_train.ipynb #51a84fc4
+class FrozenBodyBN(Callback):
+    "Keep the body's BatchNorm running statistics (ImageNet's) in every stage: body BN layers in eval mode."
+    order = 1   # after TrainEvalCallback has put the model in train mode
+    def before_train(self):
+        for m in self.learn.model.body.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
+
 class HeadOnly(nn.Module):
     "A FilterNet's head and render layer applied to cached body features (same state dict as the FilterNet)."
     def __init__(self, net: FilterNet):
         super().__init__()
         self.body, self.head, self._render = net.body, net.head, net.render   # shared modules: checkpoints interchange
-    def forward(self, feats: Tensor, x_srgb: Tensor) -> Tensor: return self._render(x_srgb, self.head[2:](feats))
+    def forward(self, feats: Tensor, x_srgb: Tensor) -> Tensor:
+        stats = global_stats(x_srgb) if self.head.n_stats else None
+        return self._render(x_srgb, self.head.from_pooled(feats, stats))
 
 @torch.no_grad()
 def cache_features(net: FilterNet, dls: DataLoaders, bs: int | None = None) -> DataLoaders:
@@ -63,7 +72,7 @@ def cache_features(net: FilterNet, dls: DataLoaders, bs: int | None = None) -> D
     def run(dl):
         out = []
         for x, y in dl.new(shuffle=False, drop_last=False, num_workers=0):
-            out += list(zip(net.head[:2](net.features(x)).cpu(), x.cpu(), y.cpu()))
+            out += list(zip(net.head.pool(net.features(x)).cpu(), x.cpu(), y.cpu()))
         return out
     train, valid = run(dls.train), run(dls.valid)
     net.train(was)
@@ -126,8 +135,8 @@ def _dataloaders(dataset, config: FilterNetConfig) -> DataLoaders:
 
 def _learner(model, dls, loss, run: Path, stage: str, config: FilterNetConfig) -> Learner:
     "A Learner writing `history_<stage>.csv` and per-epoch checkpoints `<stage>_<epoch>.pth` into `run`."
-    cbs = [CSVLogger(f'history_{stage}.csv', append=True), SaveModelCallback(every_epoch=True, with_opt=True, fname=stage), RNGStateCB(stage), PruneCheckpointsCB(stage)]
-    learn = Learner(dls, model, loss_func=loss, splitter=filternet_splitter, metrics=[psnr, ssim], path=run, model_dir='checkpoints', cbs=cbs)
+    cbs = [FrozenBodyBN(), CSVLogger(f'history_{stage}.csv', append=True), SaveModelCallback(every_epoch=True, with_opt=True, fname=stage), RNGStateCB(stage), PruneCheckpointsCB(stage)]
+    learn = Learner(dls, model, loss_func=loss, splitter=filternet_splitter, metrics=[psnr, ssim], path=run, model_dir='checkpoints', cbs=cbs, train_bn=False)
     if config.fp16:
         if not torch.cuda.is_available(): raise ValueError('fp16 (mixed precision) training needs a CUDA GPU; drop --fp16 on CPU')
         learn.to_fp16()
@@ -169,37 +178,44 @@ def train_filternet(
     return learn
 
 # %% ../../nbs/13_filternet_train.ipynb #2b6a183e
+def _parse_override(kv: str) -> tuple[str, object]:
+    "'lr=0.01' -> ('lr', 0.01), typed like the FilterNetConfig field."
+    from dataclasses import fields
+    k, sep, v = kv.partition('=')
+    types = {f.name: type(f.default) for f in fields(FilterNetConfig)}
+    if not sep or k not in types: raise ValueError(f'bad override {kv!r}: expected FIELD=VALUE with a FilterNetConfig field ({", ".join(types)})')
+    if v.lower() == 'none': return k, None
+    t = types[k]
+    if t is bool:
+        if v.lower() not in ('true', 'false', '1', '0', 'yes', 'no'): raise ValueError(f'bad override {kv!r}: {k} is true or false')
+        return k, v.lower() in ('true', '1', 'yes')
+    try: return k, (t(v) if t in (int, float) else v)
+    except ValueError: raise ValueError(f'bad override {kv!r}: {k} is a {t.__name__}') from None
+
 def train_command(
-    dataset: str,                      # pairs folder made by `filternet-coco pairs`
+    dataset: str | None = None,        # pairs folder made by `filternet-coco pairs` (configs with data=pairs, e.g. base)
+    config: str = 'default',           # preset (base | debug | default) or a FilterNetConfig JSON file
+    set: list | None = None,           # config overrides FIELD=VALUE, e.g. --set lr=0.002 stats=false
+    photos: list | None = None,        # photo folders to split and degrade on the fly (default: the shared good photos)
     out: str = 'runs',                 # parent folder of the run folder
-    backbone: str = 'efficientnet_lite0',  # resnet34 | resnet50 | squeezenet1_1 | efficientnet_lite0
-    filters: str = 'tebcwh',           # filter set: 5, 6, 7 or codes (t i e b c w h)
-    loss: str = 'base',                # loss preset: pixel | base | strong
-    feature_net: str = 'efficientnet_lite0',  # loss network: vgg16 (thesis) | efficientnet_lite0 (offline)
-    space: str = 'linear',             # filter maths in 'linear' light or on 'srgb' values
-    epochs: int = 10,                  # epochs with the body frozen
-    finetune_epochs: int = 5,          # epochs of unfrozen fine-tuning (0: none)
-    lr: float = 1e-3,                  # peak learning rate of the head
-    bs: int = 16,                      # batch size
-    maskout: float = 0.1,              # Maskout probability (0: off)
-    small_init: bool = True,           # final layer N(0, 0.01) (--no-small-init: Kaiming)
-    pretrained: bool = True,           # ImageNet body (--no-pretrained: random)
-    weights: str | None = None,        # local path of the body's ImageNet weights
-    feature_weights: str | None = None,  # local path of the loss network's ImageNet weights
-    fp16: bool = False,                # mixed precision (needs a CUDA GPU)
-    regime: str = 'moderate',          # degradation regime of the dataset (recorded in the config)
-    img_size: int = 299,               # thumbnail side the model sees at inference
-    cache: bool = False,               # frozen stage on cached body features (fast on CPU)
-    name: str | None = None,           # run name (default: the backbone)
-    resume: str | None = None,         # run folder to continue after a kill
+    name: str | None = None,           # run name (default: the config's name)
+    resume: str | None = None,         # run folder to continue after a kill (its config.json is used)
+    cache: bool = False,               # pairs path: frozen stage on cached body features (fast on CPU)
+    ship: str | None = None,           # after training: calibrate, evaluate and write the model to this folder
 ):
-    "Train a FilterNet on a pairs dataset; the run folder ends with `model/` (config.json + model.safetensors)."
+    "Train a FilterNet from a named recipe; the run folder ends with `model/` (config.json + model.safetensors)."
+    from filternet_coco.io import UserError
+    from filternet_coco.filternet.recipe import get_config, train_recipe, recipe_photos, ship_model
     try:
-        cfg = None if resume else FilterNetConfig(backbone=backbone, filters=filters, loss=loss, feature_net=feature_net, space=space, epochs=epochs,
-            finetune_epochs=finetune_epochs, lr=lr, bs=bs, maskout=maskout, small_init=small_init, pretrained=pretrained, weights=weights,
-            feature_weights=feature_weights, fp16=fp16, regime=regime, img_size=img_size)
-        learn = train_filternet(dataset, cfg, out=out, name=name, resume=resume, cache=cache)
-    except (ValueError, FileNotFoundError, ImportError) as e:
-        from filternet_coco.io import UserError; raise UserError(str(e)) from None
-    print(Path(learn.path)/'model')
+        cfg = FilterNetConfig.from_json(Path(resume)/'config.json') if resume and (Path(resume)/'config.json').is_file() else get_config(config, **dict(map(_parse_override, set or [])))
+        if cfg.data == 'pairs':
+            if dataset is None and not resume: raise ValueError(f'config {config!r} trains on a pairs folder: pass it with --dataset (make one with `filternet-coco pairs`)')
+            learn = train_filternet(dataset, cfg, out=out, name=name, resume=resume, cache=cache)
+            net, run = learn.model, Path(learn.path)
+        else:
+            ph = recipe_photos(cfg.seed, cfg.coco, folders=photos) if photos else None
+            net, run = train_recipe(cfg, out=out, name=name or Path(str(config)).stem, resume=resume, photos=ph)
+        if ship: ship_model(net, run, ship, photos=ph if cfg.data != 'pairs' else None)
+    except (ValueError, FileNotFoundError, FileExistsError) as e: raise UserError(str(e)) from None
+    print(Path(run)/'model')
     return 0
