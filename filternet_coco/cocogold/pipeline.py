@@ -21,7 +21,7 @@ from .masks import DEFAULT_THRESHOLD, DEFAULT_TOL, check_tolerance, desaturate_w
 from .segment import register_predictor
 
 # %% auto #0
-__all__ = ['SMALL_WEIGHTS', 'CocoGoldImageProcessor', 'CocoGoldOutput', 'CocoGoldPipeline', 'tiny_pipeline',
+__all__ = ['SMALL_WEIGHTS', 'CocoGoldImageProcessor', 'CocoGoldOutput', 'CocoGoldPipeline', 'tiny_pipeline', 'save_pipeline',
            'load_small_pipeline', 'pipeline_from_checkpoint', 'pipeline_predictor', 'cocogold_factory']
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #3d7207d8
@@ -125,6 +125,27 @@ def tiny_pipeline(pixel: bool = False, scheduler: str = 'trailing', prediction_t
     unet = tiny_unet(in_channels=6 if pixel else 8, out_channels=3 if pixel else 4, seed=seed)
     return CocoGoldPipeline(unet=unet, vae=vae, text_encoder=te, tokenizer=tok, scheduler=make_scheduler(prediction_type, scheduler),
                             processing_resolution=16 if pixel else 64)
+
+# %% ../../nbs/25_cocogold_pipeline.ipynb #b7c1e0a6
+def _from_pretrained(cls, path, **kwargs) -> CocoGoldPipeline:
+    "diffusers' `from_pretrained`; a folder saved without its text encoder gets MiniLM from its package."
+    p = Path(path)
+    if not (p / 'model_index.json').is_file():
+        raise FileNotFoundError(f'no CocoGold pipeline in {p} (expected model_index.json and component folders written by save_pretrained)')
+    if json.loads((p / 'model_index.json').read_text()).get('text_encoder', [None])[0] is None and 'text_encoder' not in kwargs:
+        kwargs['text_encoder'], kwargs['tokenizer'] = load_minilm()
+    if 'torch_dtype' not in kwargs: kwargs.setdefault('dtype', torch.float32)
+    return DiffusionPipeline.from_pretrained.__func__(cls, p, **kwargs)
+
+CocoGoldPipeline.from_pretrained = classmethod(_from_pretrained)
+
+def save_pipeline(pipe: CocoGoldPipeline, path, dtype=torch.float32, text_encoder: bool = True) -> Path:
+    "`pipe.save_pretrained(path)` with weights in `dtype`, optionally without the (frozen, packaged) text encoder."
+    te, tok = pipe.text_encoder, pipe.tokenizer
+    if not text_encoder: pipe.register_modules(text_encoder=None, tokenizer=None)
+    try: pipe.to(dtype=dtype).save_pretrained(path)
+    finally: pipe.register_modules(text_encoder=te, tokenizer=tok); pipe.to(dtype=torch.float32)
+    return Path(path)
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #29af3423
 import filternet_coco

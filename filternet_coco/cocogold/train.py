@@ -21,7 +21,7 @@ from filternet_coco.cocogold.model import (SCHEDULES, SD2_ID, ImageFeatures, Pix
 __all__ = ['BASE', 'DEBUG', 'SMALL', 'CONFIGS', 'TrainConfig', 'iter_exponential', 'build_components', 'Denoiser',
            'trainable_parameters', 'sample_timesteps', 'PromptCache', 'diffusion_loss', 'CachedEpochs', 'make_datasets',
            'micro_batches', 'ToyWhiteDataset', 'run_dir', 'checkpoints', 'prune_checkpoints', 'resolve_checkpoint',
-           'predict_targets', 'validate', 'train', 'save_model', 'load_checkpoint_model', 'train_command']
+           'predict_targets', 'validate', 'train', 'train_command']
 
 # %% ../../nbs/24_cocogold_train.ipynb #157b73ca
 @dataclass
@@ -318,21 +318,6 @@ def train(cfg: TrainConfig, resume: str | None = None, steps: int | None = None,
     bar.close(); acc.wait_for_everyone()
     return run
 
-# %% ../../nbs/24_cocogold_train.ipynb #a0ece13b
-def save_model(model: Denoiser, scheduler, path, dtype=torch.float32) -> Path:
-    "Save the U-Net, image features (if any) and scheduler config in diffusers format."
-    path = Path(path); model = getattr(model, 'module', model)
-    model.unet.to(dtype).save_pretrained(path / 'unet')
-    if model.image_features is not None: model.image_features.to(dtype).save_pretrained(path / 'image_features')
-    scheduler.save_pretrained(path / 'scheduler'); model.to(torch.float32)
-    return path
-
-def load_checkpoint_model(cfg: TrainConfig, checkpoint) -> Denoiser:
-    "The Denoiser of `cfg` with the weights of a training checkpoint folder."
-    from safetensors.torch import load_file
-    c = build_components(cfg); model = Denoiser(c['unet'], c['image_features'])
-    model.load_state_dict(load_file(Path(checkpoint) / 'model.safetensors')); return model
-
 # %% ../../nbs/24_cocogold_train.ipynb #71f838db
 def train_command(
     root: str = '../shared/data/coco',  # COCO folder with images/ and annotations/
@@ -347,11 +332,14 @@ def train_command(
     day: str = None,                    # date part of the run folder (default: today)
 ) -> int:
     "Train a CocoGold model on a COCO folder."
-    if config not in CONFIGS: raise SystemExit(f'cocogold-train: unknown config {config!r}; choose from {", ".join(CONFIGS)}')
-    if not Path(root).is_dir(): raise SystemExit(f'cocogold-train: COCO folder {root} does not exist')
+    from filternet_coco.io import UserError
+    if config not in CONFIGS: raise UserError(f'unknown config {config!r}; choose from {", ".join(CONFIGS)}')
+    if not Path(root).is_dir(): raise UserError(f'COCO folder {root} does not exist')
     over = dict(data_root=root, sd2_path=sd2, output_dir=output_dir, name=name, mixed_precision=mixed_precision, prediction_type=prediction)
     try: cfg = replace(CONFIGS[config], **{k: v for k, v in over.items() if v is not None})
-    except ValueError as e: raise SystemExit(f'cocogold-train: {e}')
-    run = train(cfg, resume=resume, steps=steps, run=run_dir(cfg, day))
+    except ValueError as e: raise UserError(str(e)) from None
+    try: ckpt = resolve_checkpoint(run_dir(cfg, day), resume)
+    except FileNotFoundError as e: raise UserError(str(e)) from None
+    run = train(cfg, resume=str(ckpt) if ckpt else None, steps=steps, run=run_dir(cfg, day))
     print(f'run folder: {run}')
     return 0
