@@ -135,6 +135,7 @@ def _from_pretrained(cls, path, **kwargs) -> CocoGoldPipeline:
     if json.loads((p / 'model_index.json').read_text()).get('text_encoder', [None])[0] is None and 'text_encoder' not in kwargs:
         kwargs['text_encoder'], kwargs['tokenizer'] = load_minilm()
     if 'torch_dtype' not in kwargs: kwargs.setdefault('dtype', torch.float32)
+    kwargs.setdefault('low_cpu_mem_usage', False)  # ImageFeatures loads its ImageNet trunk in __init__ (then overwritten by the saved one)
     return DiffusionPipeline.from_pretrained.__func__(cls, p, **kwargs)
 
 CocoGoldPipeline.from_pretrained = classmethod(_from_pretrained)
