@@ -94,6 +94,9 @@ def segment_command(image: str,                 # the photo to segment
     out = Path(out)
     if out.exists() and not overwrite: raise UserError(f'{out} exists; pass --overwrite to replace it')
     if mask is None and not prompt: raise UserError('--prompt is required (or give --mask)')
+    if scheduler not in (None, 'ddim', 'trailing'): raise UserError(f"--scheduler must be ddim or trailing, not {scheduler!r}")
+    if ensemble is not None and not 1 <= ensemble <= 16: raise UserError(f'--ensemble must be 1..16, not {ensemble}')
+    if steps is not None and steps < 1: raise UserError(f'--steps must be at least 1, not {steps}')
     try:
         photo = read_image(image)
         if mask: m = read_mask(mask, photo)
