@@ -15,7 +15,7 @@ from torch.utils.data import Dataset
 __all__ = ['TRAIN_CLASSES', 'class_filter', 'default_ann_file', 'load_coco', 'image_path', 'load_image', 'crop_box',
            'box_in_crop', 'instance_valid', 'crop_categories', 'centred_crop', 'choose_crop', 'category_mask',
            'crop_resize', 'paint_white', 'eligible_images', 'CocoWhiteDataset', 'show_samples', 'split_image_ids',
-           'eval_samples']
+           'heldout_ids', 'iterator_samples', 'eval_samples']
 
 # %% ../../nbs/20_cocogold_data.ipynb #c9c53b5b
 TRAIN_CLASSES = ('car', 'dining table', 'chair', 'train', 'airplane', 'giraffe', 'clock',
@@ -193,6 +193,24 @@ def split_image_ids(root, ann_file=None, valid_frac: float = 0.2, seed: int = 0,
     perm = np.random.default_rng(seed).permutation(len(ids))
     n_valid = int(round(valid_frac * len(ids)))
     return sorted(ids[perm[n_valid:]].tolist()), sorted(ids[perm[:n_valid]].tolist())
+
+# %% ../../nbs/20_cocogold_data.ipynb #c20a0002
+def heldout_ids(root, ann_file=None, valid_frac: float = 0.2, seed: int = 0, min_side: int = 300) -> list:
+    "Sorted ids of the eligible photos (any class) that the seeded training split never trains on."
+    coco = load_coco(root, ann_file)
+    train_ids = set(split_image_ids(root, ann_file, valid_frac, seed, 'train', min_side)[0])
+    return [i for i in eligible_images(coco, _category_ids(coco, 'all'), min_side) if i not in train_ids]
+
+def iterator_samples(root, ann_file=None, classes='train', size: int = 512, image_ids=None, seed: int = 1, epochs: int = 1, min_side: int = 300) -> list:
+    "`epochs` seeded draws per photo of `CocoWhiteDataset` (the training iterator), as numpy evaluation samples."
+    ds, out = CocoWhiteDataset(root, ann_file, size, classes, seed, image_ids=image_ids, min_side=min_side), []
+    for e in range(epochs):
+        ds.set_epoch(e)
+        for i in range(len(ds)):
+            s = ds[i]
+            out.append(dict(image=(s['image'].permute(1, 2, 0) * 255).round().to(torch.uint8).numpy(), mask=s['mask'][0].bool().numpy(),
+                            prompt=s['prompt'], image_id=s['image_id'], category_id=s['category_id']))
+    return out
 
 # %% ../../nbs/20_cocogold_data.ipynb #7b92107f
 def _union_box(coco, image_id, category_id) -> tuple:

@@ -14,7 +14,7 @@ from .masks import ensemble_masks
 # %% auto #0
 __all__ = ['GROUPS', 'confusion', 'iou_from_counts', 'accuracy_from_counts', 'mean_iou', 'EvalOutput', 'evaluate',
            'empty_predictor', 'full_predictor', 'centre_box_predictor', 'oracle_predictor', 'baseline_predictors',
-           'score_table', 'table_markdown', 'show_eval', 'sweep', 'show_sweep']
+           'score_table', 'table_markdown', 'show_eval', 'sweep', 'show_sweep', 'boundary_fscore']
 
 # %% ../../nbs/22_cocogold_eval.ipynb #48ffbbe1
 def confusion(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
@@ -158,3 +158,20 @@ def show_sweep(rows: list, name: str | None = None, ax=None, figsize=(4, 3)):
     for g in GROUPS: ax.plot([r[name] for r in rows], [r[f'{g}_iou'] for r in rows], 'o-', label=f'{g} classes')
     ax.set(xlabel=name, ylabel='pooled IoU'); ax.legend()
     return ax
+
+# %% ../../nbs/22_cocogold_eval.ipynb #c22a0002
+def _boundary(m: np.ndarray) -> np.ndarray:
+    "Bool boundary pixels of a mask: the mask minus its 3x3 erosion."
+    import cv2
+    m = np.asarray(m, np.uint8)
+    return (m - cv2.erode(m, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_REPLICATE)) > 0
+
+def boundary_fscore(pred: np.ndarray, gt: np.ndarray, tol: float | None = None) -> float:
+    "Boundary F-measure of bool masks: boundary pixels matched within `tol` px (default 0.8 % of the diagonal)."
+    import cv2
+    tol = tol if tol is not None else max(1., 0.008 * np.hypot(*gt.shape))
+    bp, bg = _boundary(pred), _boundary(gt)
+    if not bp.any() or not bg.any(): return float(bp.any() == bg.any())
+    dist_to = lambda b: cv2.distanceTransform((~b).astype(np.uint8), cv2.DIST_L2, 5)
+    precision, recall = (dist_to(bg)[bp] <= tol).mean(), (dist_to(bp)[bg] <= tol).mean()
+    return float(2 * precision * recall / (precision + recall)) if precision + recall else 0.

@@ -5,26 +5,37 @@
 # %% ../../nbs/21_cocogold_masks.ipynb #d4c4a538
 from __future__ import annotations
 import cv2, numpy as np
+from ..io import to_uint8
 
 # %% auto #0
-__all__ = ['DEFAULT_TOL', 'DEFAULT_THRESHOLD', 'desaturate_whites', 'mask_from_white', 'open_mask', 'ensemble_masks',
-           'mask_from_generated', 'upsample_mask', 'show_masks']
+__all__ = ['DEFAULT_TOL', 'DEFAULT_THRESHOLD', 'LUMA', 'check_tolerance', 'desaturate_whites', 'mask_from_white', 'open_mask',
+           'ensemble_masks', 'mask_from_generated', 'guided_upsample', 'show_masks']
 
 # %% ../../nbs/21_cocogold_masks.ipynb #91000299
-DEFAULT_TOL = 0.1         # a pixel is "white" when every channel is >= 1 - DEFAULT_TOL
-DEFAULT_THRESHOLD = 0.85  # after desaturate_whites no input channel exceeds this (< 1 - DEFAULT_TOL)
+DEFAULT_TOL = 0.1         # a generated pixel is "white" when every channel is >= 1 - DEFAULT_TOL
+DEFAULT_THRESHOLD = 0.85  # desaturate_whites: input pixels brighter than this luma are brought down to it
+LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec. 709 luma weights (sRGB primaries)
 
 def _to_float(img: np.ndarray) -> np.ndarray:
     "An image as float32 in [0, 1] (uint8 is divided by 255)."
     return img.astype(np.float32) / 255 if img.dtype == np.uint8 else img.astype(np.float32)
 
+def check_tolerance(tol: float, threshold: float = DEFAULT_THRESHOLD) -> float:
+    "`tol`, if it keeps desaturated inputs out of the white test (`tol < 1 - threshold`); else a ValueError."
+    if not 0 < tol < 1 - threshold:
+        raise ValueError(f'tolerance to white {tol} must be in (0, {1 - threshold:.3g}): with desaturation threshold {threshold} '
+                         f'a larger one would count desaturated input pixels as painted')
+    return tol
+
 # %% ../../nbs/21_cocogold_masks.ipynb #ae6c0e5b
-def desaturate_whites(img: np.ndarray, threshold: float = DEFAULT_THRESHOLD, knee: float = 0.7) -> np.ndarray:
-    "Compress channel values above `knee` into [`knee`, `threshold`]; same dtype as `img`."
-    if not 0 <= knee < threshold <= 1: raise ValueError(f'desaturate_whites needs 0 <= knee < threshold <= 1, got knee={knee}, threshold={threshold}')
-    x = _to_float(img)
-    y = np.where(x > knee, knee + (x - knee) * (threshold - knee) / (1 - knee), x)
-    return np.round(y * 255).astype(np.uint8) if img.dtype == np.uint8 else y.astype(img.dtype)
+def desaturate_whites(img: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> np.ndarray:
+    "Scale pixels (..., 3) whose luma exceeds `threshold` down to luma `threshold`; the rest untouched; same dtype."
+    if not 0 < threshold <= 1: raise ValueError(f'desaturate_whites needs 0 < threshold <= 1, got {threshold}')
+    x = _to_float(img); y = x @ LUMA
+    over = y > threshold
+    scaled = x * np.where(over, threshold / np.maximum(y, 1e-12), 1)[..., None]
+    if img.dtype != np.uint8: return np.where(over[..., None], scaled, x).astype(img.dtype)
+    return np.where(over[..., None], np.floor(scaled * 255), img).astype(np.uint8)
 
 # %% ../../nbs/21_cocogold_masks.ipynb #3b9f280d
 def mask_from_white(generated: np.ndarray, tol: float = DEFAULT_TOL) -> np.ndarray:
@@ -50,16 +61,28 @@ def mask_from_generated(images, tol: float = DEFAULT_TOL, k: int = 3, method: st
     return ensemble_masks([open_mask(mask_from_white(i, tol), k) for i in images], method)
 
 # %% ../../nbs/21_cocogold_masks.ipynb #fbb8befe
-def upsample_mask(mask: np.ndarray, guide_image: np.ndarray, radius: int | None = None, eps: float = 1e-3) -> np.ndarray:
-    "Bool mask resized to `guide_image`'s (H, W) and snapped to its edges by a guided filter."
-    import torch
-    from kornia.filters import guided_blur
-    H, W = guide_image.shape[:2]
-    soft = cv2.resize(np.asarray(mask, np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
-    r = radius or max(1, round(max(H / mask.shape[0], W / mask.shape[1])))
-    g = torch.from_numpy(_to_float(guide_image)).permute(2, 0, 1)[None]
-    out = guided_blur(g, torch.from_numpy(soft)[None, None], 2 * r + 1, eps)
-    return out[0, 0].numpy() > 0.5
+def _box_mean(x: np.ndarray, r: int) -> np.ndarray: return cv2.blur(x, (2 * r + 1, 2 * r + 1), borderType=cv2.BORDER_REFLECT)
+
+def _solve3(m: np.ndarray, v: np.ndarray) -> np.ndarray:
+    "Solve the 3x3 systems m x = v, for stacks m (..., 3, 3) and v (..., 3), by the adjugate (much faster than LAPACK per pixel)."
+    r0, r1, r2 = m[..., 0, :], m[..., 1, :], m[..., 2, :]
+    c0, c1, c2 = np.cross(r1, r2), np.cross(r2, r0), np.cross(r0, r1)
+    return (c0 * v[..., :1] + c1 * v[..., 1:2] + c2 * v[..., 2:]) / (r0 * c0).sum(-1, keepdims=True)
+
+def guided_upsample(mask: np.ndarray, guide: np.ndarray, radius: int = 1, eps: float = 1e-3) -> np.ndarray:
+    "Soft float32 mask at `guide`'s (H, W): guided-filter coefficients at the mask's size, applied at the guide's."
+    (h, w), (H, W) = mask.shape, guide.shape[:2]
+    I = to_uint8(guide).astype(np.float32) / 255
+    i = cv2.resize(I, (w, h), interpolation=cv2.INTER_AREA) if (h, w) != (H, W) else I
+    p, r = mask.astype(np.float32), radius
+    mi, mp = _box_mean(i, r), _box_mean(p, r)                                   # (h, w, 3), (h, w)
+    cov = _box_mean(i * p[..., None], r) - mi * mp[..., None]                   # (h, w, 3)
+    var = _box_mean((i[..., :, None] * i[..., None, :]).reshape(h, w, 9), r).reshape(h, w, 3, 3)
+    var = var - mi[..., :, None] * mi[..., None, :] + eps * np.eye(3, dtype=np.float32)
+    a = _solve3(var, cov)                                                       # (h, w, 3)
+    ab = _box_mean(np.dstack([a, mp - (a * mi).sum(-1)]).astype(np.float32), r)  # (h, w, 4)
+    if (h, w) != (H, W): ab = cv2.resize(ab, (W, H), interpolation=cv2.INTER_LINEAR)
+    return np.einsum('hwc,hwc->hw', ab[..., :3], I) + ab[..., 3]
 
 # %% ../../nbs/21_cocogold_masks.ipynb #27b990e3
 def show_masks(images: dict, ncols: int | None = None, figsize=(8, 3)):

@@ -17,11 +17,11 @@ from diffusers.models.autoencoders.vae import DecoderOutput
 from diffusers.models.modeling_outputs import AutoencoderKLOutput
 
 # %% auto #0
-__all__ = ['SD2_ID', 'SD2_UNET_CONFIG', 'SD2_VAE_CONFIG', 'MINILM_DIM', 'load_sd2_components', 'make_scheduler', 'widen_conv_in',
-           'tiny_unet', 'tiny_vae', 'tiny_text_encoder', 'sd2_random', 'encode_prompt', 'PixelVAE',
-           'effnet_key_to_timm', 'effnet_lite0_file', 'load_effnet_lite0', 'unet_skip_layout', 'ImageFeatures',
-           'small_unet', 'image_features_for', 'minilm_path', 'load_minilm', 'denoise', 'encode_latents',
-           'decode_latents', 'ddim_sample']
+__all__ = ['SD2_ID', 'SCHEDULES', 'SD2_UNET_CONFIG', 'SD2_VAE_CONFIG', 'MINILM_DIM', 'MIN_ALPHA_BAR', 'load_sd2_components',
+           'make_scheduler', 'scheduler_like', 'schedule_kind', 'widen_conv_in', 'tiny_unet', 'tiny_vae',
+           'tiny_text_encoder', 'sd2_random', 'encode_prompt', 'PixelVAE', 'effnet_key_to_timm', 'effnet_lite0_file',
+           'load_effnet_lite0', 'unet_skip_layout', 'ImageFeatures', 'small_unet', 'image_features_for', 'minilm_path',
+           'load_minilm', 'denoise', 'encode_latents', 'decode_latents', 'ddim_sample']
 
 # %% ../../nbs/23_cocogold_model.ipynb #766c2b48
 SD2_ID = 'stabilityai/stable-diffusion-2'
@@ -49,16 +49,27 @@ def load_sd2_components(
     return c
 
 # %% ../../nbs/23_cocogold_model.ipynb #973ecf64
+SCHEDULES = {'ddim': dict(timestep_spacing='leading', steps_offset=1, rescale_betas_zero_snr=False),  # SD2's standard DDIM
+             'trailing': dict(timestep_spacing='trailing', steps_offset=0, rescale_betas_zero_snr=True)}  # few-step inference
+
 def make_scheduler(
     prediction_type: str = 'v_prediction',  # 'v_prediction' or 'epsilon'
-    trailing: bool = True,                   # trailing timesteps + zero terminal SNR (few-step inference)
+    kind: str = 'ddim',                      # 'ddim' (SD2's standard schedule) or 'trailing' (trailing + zero terminal SNR)
 ) -> DDIMScheduler:
-    "SD2's DDIM scheduler, optionally with trailing spacing and zero terminal SNR."
+    "SD2's DDIM scheduler of `kind`."
     if prediction_type not in ('v_prediction', 'epsilon'): raise ValueError(f'prediction_type must be v_prediction or epsilon, not {prediction_type!r}')
+    if kind not in SCHEDULES: raise ValueError(f"scheduler must be one of {', '.join(SCHEDULES)}, not {kind!r}")
     return DDIMScheduler(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
-                         clip_sample=False, set_alpha_to_one=False, steps_offset=1 if not trailing else 0,
-                         prediction_type=prediction_type, rescale_betas_zero_snr=trailing,
-                         timestep_spacing='trailing' if trailing else 'leading')
+                         clip_sample=False, set_alpha_to_one=False, prediction_type=prediction_type, **SCHEDULES[kind])
+
+def scheduler_like(scheduler, kind: str | None = None) -> DDIMScheduler:
+    "A fresh DDIM scheduler with `scheduler`'s betas and prediction type, as `kind` ('ddim', 'trailing'; None: unchanged)."
+    if kind is not None and kind not in SCHEDULES: raise ValueError(f"scheduler must be one of {', '.join(SCHEDULES)}, not {kind!r}")
+    return DDIMScheduler.from_config(scheduler.config, **(SCHEDULES[kind] if kind else {}))
+
+def schedule_kind(scheduler) -> str:
+    "'trailing' or 'ddim': which of the two a DDIM scheduler is."
+    return 'trailing' if scheduler.config.timestep_spacing == 'trailing' else 'ddim'
 
 # %% ../../nbs/23_cocogold_model.ipynb #ac26e972
 def widen_conv_in(
@@ -115,10 +126,12 @@ def sd2_random(seed: int = 0) -> tuple[UNet2DConditionModel, AutoencoderKL]:
 
 # %% ../../nbs/23_cocogold_model.ipynb #681d0117
 @torch.no_grad()
-def encode_prompt(tokenizer, text_encoder, prompts: list[str], max_length: int = 16) -> tuple[Tensor, Tensor]:
-    "Token embeddings (B, max_length, D) and attention mask (B, max_length) of `prompts`."
-    b = tokenizer(list(prompts), padding='max_length', max_length=max_length, truncation=True, return_tensors='pt')
+def encode_prompt(tokenizer, text_encoder, prompts: list[str], max_length: int | None = None,
+                  use_mask: bool = False) -> tuple[Tensor, Tensor | None]:
+    "Token embeddings (B, L, D) of `prompts` (L = `max_length`, default the tokenizer's) and their attention mask, or None."
+    b = tokenizer(list(prompts), padding='max_length', max_length=max_length or tokenizer.model_max_length, truncation=True, return_tensors='pt')
     ids, mask = b.input_ids.to(text_encoder.device), b.attention_mask.to(text_encoder.device)
+    if not use_mask: return text_encoder(input_ids=ids).last_hidden_state, None
     return text_encoder(input_ids=ids, attention_mask=mask).last_hidden_state, mask
 
 # %% ../../nbs/23_cocogold_model.ipynb #9f07e385
@@ -273,10 +286,13 @@ def decode_latents(vae, z: Tensor) -> Tensor:
     "Images in [-1, 1] from scaled latents."
     return vae.decode(z.to(vae.dtype) / vae.config.scaling_factor).sample
 
+MIN_ALPHA_BAR = 2 ** -24  # what diffusers' Euler scheduler uses at zero terminal SNR so that epsilon-prediction stays finite
+
 @torch.no_grad()
 def ddim_sample(unet, scheduler, cond: Tensor, hidden: Tensor, attn_mask: Tensor | None = None, steps: int = 1,
                 generator: torch.Generator | None = None, image_features=None, image: Tensor | None = None) -> Tensor:
     "Denoise from Gaussian noise to a target latent shaped like `cond`, in `steps` scheduler steps."
+    if scheduler.config.prediction_type == 'epsilon': scheduler.alphas_cumprod = scheduler.alphas_cumprod.clamp(min=MIN_ALPHA_BAR)
     scheduler.set_timesteps(steps, device=cond.device)
     z = torch.randn(cond.shape, generator=generator, device='cpu' if generator is None else generator.device, dtype=cond.dtype).to(cond.device)
     for i, t in enumerate(scheduler.timesteps):

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #adf511b6
 from __future__ import annotations
+import json
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -12,21 +13,32 @@ from torch import Tensor
 import torch.nn.functional as F
 from PIL import Image
 from diffusers import DiffusionPipeline
+from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.utils import BaseOutput
 from .model import (ImageFeatures, PixelVAE, ddim_sample, decode_latents, encode_latents, encode_prompt,
-    load_minilm, make_scheduler, tiny_text_encoder, tiny_unet, tiny_vae)
-from .masks import DEFAULT_TOL, desaturate_whites, mask_from_generated
+    load_minilm, make_scheduler, schedule_kind, scheduler_like, tiny_text_encoder, tiny_unet, tiny_vae)
+from .masks import DEFAULT_THRESHOLD, DEFAULT_TOL, check_tolerance, desaturate_whites, mask_from_generated
 from .segment import register_predictor
 
 # %% auto #0
-__all__ = ['SMALL_WEIGHTS', 'SMALL_TOL', 'CocoGoldImageProcessor', 'CocoGoldOutput', 'CocoGoldPipeline', 'tiny_pipeline',
-           'load_small_pipeline', 'pipeline_predictor', 'cocogold_factory']
+__all__ = ['SMALL_WEIGHTS', 'CocoGoldImageProcessor', 'CocoGoldOutput', 'CocoGoldPipeline', 'tiny_pipeline', 'save_pipeline',
+           'load_small_pipeline', 'pipeline_from_checkpoint', 'pipeline_predictor', 'cocogold_factory']
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #3d7207d8
-class CocoGoldImageProcessor:
-    "Photos to model inputs and generated images to masks."
-    def __init__(self, desaturate: bool = True, tol: float = DEFAULT_TOL, k: int = 3, method: str = 'vote'):
-        self.desaturate, self.tol, self.k, self.method = desaturate, tol, k, method
+class CocoGoldImageProcessor(ConfigMixin):
+    "Photos to model inputs and generated images to masks (§4.3.4); its settings are its config."
+    config_name = 'image_processor.json'
+    @register_to_config
+    def __init__(self, desaturate: float = DEFAULT_THRESHOLD, tol: float = DEFAULT_TOL, k: int = 3, method: str = 'vote'):
+        "desaturate: luma threshold of the input desaturation (0: off); tol: distance to white; k: opening size; method: 'vote' or 'median'."
+        self.check_tol(tol)
+        if method not in ('vote', 'median'): raise ValueError(f"ensemble method must be 'vote' or 'median', not {method!r}")
+
+    def check_tol(self, tol: float) -> float:
+        "`tol` if the desaturation safeguard holds with it (see `masks.check_tolerance`)."
+        if self.config.desaturate: return check_tolerance(tol, self.config.desaturate)
+        if not 0 < tol < 1: raise ValueError(f'tolerance to white must be in (0, 1), not {tol}')
+        return tol
 
     def preprocess(self, images, size: int) -> Tensor:
         "uint8 (H, W, 3) photos (arrays or PIL) -> (B, 3, size, size) float in [-1, 1]."
@@ -34,14 +46,15 @@ class CocoGoldImageProcessor:
         for im in images:
             a = np.asarray(im.convert('RGB') if isinstance(im, Image.Image) else im)
             if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3: raise ValueError(f'images must be uint8 (H, W, 3) RGB arrays or PIL images, got {a.dtype} {a.shape}')
-            if self.desaturate: a = desaturate_whites(a)
+            if self.config.desaturate: a = desaturate_whites(a, self.config.desaturate)
             out.append(np.asarray(Image.fromarray(a).resize((size, size), Image.BICUBIC)))
         return torch.from_numpy(np.stack(out)).permute(0, 3, 1, 2).float() / 127.5 - 1
 
     def postprocess(self, generated: Tensor, sizes: list, tol: float | None = None) -> tuple[np.ndarray, list]:
         "(B, N, 3, h, w) in [-1, 1] -> generated images (B, N, h, w, 3) in [0, 1] and B bool masks at `sizes` (H, W)."
+        tol = self.config.tol if tol is None else self.check_tol(tol)
         g = ((generated.float().clamp(-1, 1) + 1) / 2).permute(0, 1, 3, 4, 2).cpu().numpy()
-        masks = [mask_from_generated(list(gi), tol or self.tol, self.k, self.method) for gi in g]
+        masks = [mask_from_generated(list(gi), tol, self.config.k, self.config.method) for gi in g]
         return g, [np.asarray(Image.fromarray(m).resize((w, h), Image.NEAREST)) for m, (h, w) in zip(masks, sizes)]
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #18d3a063
@@ -54,35 +67,48 @@ class CocoGoldOutput(BaseOutput):
 class CocoGoldPipeline(DiffusionPipeline):
     "Text-grounded segmentation by painting the named object white (CocoGold)."
     model_cpu_offload_seq = 'text_encoder->image_features->unet->vae'
-    _optional_components = ['image_features']
+    _optional_components = ['image_features', 'text_encoder', 'tokenizer']
 
-    def __init__(self, unet, vae, text_encoder, tokenizer, scheduler, image_features=None, max_prompt_tokens: int = 16):
+    def __init__(self, unet, vae, text_encoder, tokenizer, scheduler, image_features=None, max_prompt_tokens: int | None = None,
+                 prompt_mask: bool = False, processing_resolution: int = 512, default_steps: int | None = None,
+                 desaturate: float = DEFAULT_THRESHOLD, tol: float = DEFAULT_TOL, opening: int = 3, ensemble_method: str = 'vote'):
         super().__init__()
         self.register_modules(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler, image_features=image_features)
-        self.register_to_config(max_prompt_tokens=max_prompt_tokens)
-        self.image_processor = CocoGoldImageProcessor()
+        self.image_processor = CocoGoldImageProcessor(desaturate, tol, opening, ensemble_method)
+        self.register_to_config(max_prompt_tokens=max_prompt_tokens, prompt_mask=prompt_mask, processing_resolution=processing_resolution,
+                                default_steps=default_steps, desaturate=desaturate, tol=tol, opening=opening, ensemble_method=ensemble_method)
 
     @property
     def vae_scale(self) -> int: return 2 ** (len(self.vae.config.block_out_channels) - 1)
+
+    def steps_for(self, kind: str | None = None) -> int:
+        "Default number of steps for scheduler `kind` (None: the saved one, with the saved default)."
+        saved = schedule_kind(self.scheduler)
+        if kind in (None, saved) and self.config.default_steps: return self.config.default_steps
+        return 1 if (kind or saved) == 'trailing' else 50
     @property
-    def default_steps(self) -> int: return 1 if self.scheduler.config.timestep_spacing == 'trailing' else 50
+    def default_steps(self) -> int: return self.steps_for()
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #a21ebd6d
 @torch.no_grad()
 def _pipeline_call(self, image, prompt, num_inference_steps: int | None = None, ensemble_size: int = 1,
-                   processing_resolution: int | None = None, generator: torch.Generator | None = None, tol: float | None = None) -> CocoGoldOutput:
+                   processing_resolution: int | None = None, generator: torch.Generator | None = None, tol: float | None = None,
+                   scheduler: str | None = None) -> CocoGoldOutput:
     "Generated white-painted images and masks for `image`(s) and `prompt`(s)."
     images, prompts = (image if isinstance(image, (list, tuple)) else [image]), ([prompt] if isinstance(prompt, str) else list(prompt))
     if len(images) != len(prompts): raise ValueError(f'got {len(images)} images but {len(prompts)} prompts')
-    steps, N, dev = num_inference_steps or self.default_steps, ensemble_size, self._execution_device
-    size = processing_resolution or self.unet.config.sample_size * self.vae_scale
+    if not 1 <= ensemble_size <= 16: raise ValueError(f'ensemble_size must be 1..16, not {ensemble_size}')
+    sch = scheduler_like(self.scheduler, scheduler) if scheduler else self.scheduler
+    steps, N, dev = num_inference_steps or self.steps_for(scheduler), ensemble_size, self._execution_device
+    size = processing_resolution or self.config.processing_resolution
     # 1. photos -> (B, 3, S, S) in [-1, 1], repeated per ensemble member -> (B*N, 3, S, S)
     x = self.image_processor.preprocess(images, size).to(dev, self.unet.dtype).repeat_interleave(N, 0)
-    # 2. prompts -> (B*N, L, D) token embeddings and (B*N, L) mask
-    hidden, mask = encode_prompt(self.tokenizer, self.text_encoder, [p for p in prompts for _ in range(N)], self.config.max_prompt_tokens)
+    # 2. prompts -> (B*N, L, D) token embeddings and (B*N, L) mask (or None: SD2's text path)
+    hidden, mask = encode_prompt(self.tokenizer, self.text_encoder, [p for p in prompts for _ in range(N)], self.config.max_prompt_tokens,
+                                 self.config.prompt_mask)
     # 3. image latents (B*N, C, S/f, S/f); 4. denoise target latents from noise
-    z = ddim_sample(self.unet, self.scheduler, encode_latents(self.vae, x).to(self.unet.dtype), hidden.to(dev), mask.to(dev), steps,
-                    generator, self.image_features, x)
+    z = ddim_sample(self.unet, sch, encode_latents(self.vae, x).to(self.unet.dtype), hidden.to(dev), None if mask is None else mask.to(dev),
+                    steps, generator, self.image_features, x)
     # 5. decode -> (B, N, 3, S, S); 6. masks at the photos' sizes
     gen = decode_latents(self.vae, z).reshape(len(images), N, 3, size, size)
     sizes = [np.asarray(im).shape[:2] if not isinstance(im, Image.Image) else im.size[::-1] for im in images]
@@ -92,45 +118,65 @@ def _pipeline_call(self, image, prompt, num_inference_steps: int | None = None, 
 CocoGoldPipeline.__call__ = _pipeline_call
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #4876a5b4
-def tiny_pipeline(pixel: bool = False, trailing: bool = True, seed: int = 0) -> CocoGoldPipeline:
+def tiny_pipeline(pixel: bool = False, scheduler: str = 'trailing', prediction_type: str = 'v_prediction', seed: int = 0) -> CocoGoldPipeline:
     "A seeded tiny CocoGoldPipeline: SD2 layout (AutoencoderKL + CLIP), or pixel space with `pixel=True`."
     te, tok = tiny_text_encoder(seed)
     vae = PixelVAE() if pixel else tiny_vae(seed)
     unet = tiny_unet(in_channels=6 if pixel else 8, out_channels=3 if pixel else 4, seed=seed)
-    if pixel: unet.register_to_config(sample_size=16)
-    return CocoGoldPipeline(unet=unet, vae=vae, text_encoder=te, tokenizer=tok, scheduler=make_scheduler('v_prediction', trailing))
+    return CocoGoldPipeline(unet=unet, vae=vae, text_encoder=te, tokenizer=tok, scheduler=make_scheduler(prediction_type, scheduler),
+                            processing_resolution=16 if pixel else 64)
+
+# %% ../../nbs/25_cocogold_pipeline.ipynb #b7c1e0a6
+def _from_pretrained(cls, path, **kwargs) -> CocoGoldPipeline:
+    "diffusers' `from_pretrained`; a folder saved without its text encoder gets MiniLM from its package."
+    p = Path(path)
+    if not (p / 'model_index.json').is_file():
+        raise FileNotFoundError(f'no CocoGold pipeline in {p} (expected model_index.json and component folders written by save_pretrained)')
+    if json.loads((p / 'model_index.json').read_text()).get('text_encoder', [None])[0] is None and 'text_encoder' not in kwargs:
+        kwargs['text_encoder'], kwargs['tokenizer'] = load_minilm()
+    if 'torch_dtype' not in kwargs: kwargs.setdefault('dtype', torch.float32)
+    kwargs.setdefault('low_cpu_mem_usage', False)  # ImageFeatures loads its ImageNet trunk in __init__ (then overwritten by the saved one)
+    return DiffusionPipeline.from_pretrained.__func__(cls, p, **kwargs)
+
+CocoGoldPipeline.from_pretrained = classmethod(_from_pretrained)
+
+def save_pipeline(pipe: CocoGoldPipeline, path, dtype=torch.float32, text_encoder: bool = True) -> Path:
+    "`pipe.save_pretrained(path)` with weights in `dtype`, optionally without the (frozen, packaged) text encoder."
+    te, tok = pipe.text_encoder, pipe.tokenizer
+    if not text_encoder: pipe.register_modules(text_encoder=None, tokenizer=None)
+    try: pipe.to(dtype=dtype).save_pretrained(path)
+    finally: pipe.register_modules(text_encoder=te, tokenizer=tok); pipe.to(dtype=torch.float32)
+    return Path(path)
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #29af3423
 import filternet_coco
 SMALL_WEIGHTS = Path(filternet_coco.__file__).parent / 'weights' / 'cocogold_small'  # shipped inside the package
-SMALL_TOL = 0.2  # tolerance to white of the small model, chosen on training photos (results chapter)
 
-def load_small_pipeline(path=None, dtype=torch.float32) -> CocoGoldPipeline:
-    "The shipped small offline CocoGold (pixel space, MiniLM, EfficientNet-Lite0 features) as a pipeline."
-    path = Path(path or SMALL_WEIGHTS)
-    if not (path / 'unet' / 'config.json').exists():
-        raise FileNotFoundError(f'no CocoGold weights in {path} (expected unet/, image_features/, scheduler/ as written by cocogold.train.save_model)')
-    from diffusers import DDIMScheduler, UNet2DConditionModel
-    te, tok = load_minilm()
-    kw = dict(torch_dtype=dtype, low_cpu_mem_usage=False)
-    pipe = CocoGoldPipeline(unet=UNet2DConditionModel.from_pretrained(path / 'unet', **kw), vae=PixelVAE(), text_encoder=te, tokenizer=tok,
-                            scheduler=DDIMScheduler.from_pretrained(path / 'scheduler'),
-                            image_features=ImageFeatures.from_pretrained(path / 'image_features', **kw))
-    pipe.image_processor.tol = SMALL_TOL
-    return pipe
+def load_small_pipeline(path=None) -> CocoGoldPipeline:
+    "The shipped small offline CocoGold (or the saved pipeline in folder `path`)."
+    return CocoGoldPipeline.from_pretrained(path or SMALL_WEIGHTS)
+
+def pipeline_from_checkpoint(cfg, checkpoint, scheduler: str = 'trailing', **config) -> CocoGoldPipeline:
+    "The pipeline of training config `cfg` with the weights of `checkpoint`, sampling with `scheduler`; `config`: pipeline settings."
+    from safetensors.torch import load_file
+    from filternet_coco.cocogold.train import Denoiser, build_components
+    c = build_components(cfg)
+    Denoiser(c['unet'], c['image_features']).load_state_dict(load_file(Path(checkpoint) / 'model.safetensors'))
+    kw = dict(max_prompt_tokens=cfg.prompt_kw['max_length'], prompt_mask=cfg.prompt_kw['use_mask'], processing_resolution=cfg.size)
+    if cfg.desaturate: kw['desaturate'] = cfg.desaturate
+    return CocoGoldPipeline(unet=c['unet'], vae=c['vae'], text_encoder=c['text_encoder'], tokenizer=c['tokenizer'],
+                            scheduler=scheduler_like(c['scheduler'], scheduler), image_features=c['image_features'], **{**kw, **config})
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #5034dda6
-def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensemble_size: int = 1, seed: int = 0, tol: float | None = None):
-    "A `(image, prompt) -> bool mask` predictor running `pipe` (`tol`: distance to white, default the processor's)."
+def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensemble_size: int = 1, seed: int = 0, tol: float | None = None,
+                       scheduler: str | None = None):
+    "A `(image, prompt) -> bool mask` predictor running `pipe` (None: the pipeline's defaults; `scheduler`: 'ddim', 'trailing')."
     def predict(image: np.ndarray, prompt: str) -> np.ndarray:
         g = torch.Generator().manual_seed(seed)
-        return pipe(image, prompt, num_inference_steps=steps, ensemble_size=ensemble_size, generator=g, tol=tol).masks[0]
+        return pipe(image, prompt, num_inference_steps=steps, ensemble_size=ensemble_size, generator=g, tol=tol, scheduler=scheduler).masks[0]
     return predict
 
 @register_predictor('cocogold')
-def cocogold_factory(checkpoint=None, steps: int | None = None, ensemble_size: int = 1):
+def cocogold_factory(checkpoint=None, steps: int | None = None, ensemble_size: int = 1, scheduler: str | None = None):
     "The CocoGold predictor: the shipped small model, or the pipeline saved in folder `checkpoint`."
-    if checkpoint is None: return pipeline_predictor(load_small_pipeline(), steps, ensemble_size)
-    p = Path(checkpoint)
-    pipe = CocoGoldPipeline.from_pretrained(p) if (p / 'model_index.json').exists() else load_small_pipeline(p)
-    return pipeline_predictor(pipe, steps, ensemble_size)
+    return pipeline_predictor(load_small_pipeline(checkpoint), steps, ensemble_size, scheduler=scheduler)

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 from .evaluate import centre_box_predictor, full_predictor
-from .masks import upsample_mask
-from ..io import BAD_INPUT, read_photo, to_uint8
+from .masks import guided_upsample
+from ..io import BAD_INPUT, UserError, read_photo, to_uint8
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'PREDICTOR_MODULES', 'register_predictor', 'centre_box_factory', 'full_factory', 'load_predictor',
@@ -46,11 +46,15 @@ def _import_for(name: str) -> str:
         except ModuleNotFoundError as e: raise ValueError(f'predictor {name!r} needs module {mod}, which is not available ({e})') from None
     return name
 
-def load_predictor(name: str, checkpoint: str | None = None):
-    "The predictor registered as `name`, built by its factory with `checkpoint`."
+def load_predictor(name: str, checkpoint: str | None = None, **options):
+    "The predictor registered as `name`, built by its factory with `checkpoint` and the `options` that are not None."
     name = _import_for(name)
     if name not in PREDICTORS: raise ValueError(f"unknown predictor {name!r}: choose from {', '.join(sorted(PREDICTORS))}")
-    return PREDICTORS[name](checkpoint=checkpoint)
+    options = {k: v for k, v in options.items() if v is not None}
+    try: return PREDICTORS[name](checkpoint=checkpoint, **options)
+    except TypeError as e:
+        if options and 'unexpected keyword' in str(e): raise ValueError(f"predictor {name!r} takes no option(s) {', '.join(options)}") from None
+        raise
 
 # %% ../../nbs/26_cocogold_segment.ipynb #5fc26230
 def read_image(path) -> np.ndarray:
@@ -59,12 +63,12 @@ def read_image(path) -> np.ndarray:
     except BAD_INPUT as e: raise ValueError(f'{path}: {e}') from None
 
 def fit_mask(mask: np.ndarray, image: np.ndarray, what: str = 'mask') -> np.ndarray:
-    "A bool mask at `image`'s size: as is, or upsampled edge-aware if it has the same aspect ratio."
+    "A bool mask at `image`'s size: as is, or upsampled edge-aware (`masks.guided_upsample`) if it has the same aspect ratio."
     mask, (H, W) = np.asarray(mask).astype(bool), image.shape[:2]
     if mask.shape == (H, W): return mask
     if mask.ndim != 2 or abs(mask.shape[1] / mask.shape[0] - W / H) > 0.02 * W / H:
         raise ValueError(f'{what} has shape {mask.shape}, which does not match the photo ({H}, {W})')
-    return upsample_mask(mask, image)
+    return guided_upsample(mask, image) > 0.5
 
 def read_mask(path, image: np.ndarray) -> np.ndarray:
     "A user's mask image (bright = object) as bool at `image`'s size."
@@ -80,17 +84,24 @@ def segment_command(image: str,                 # the photo to segment
                     prompt: str | None = None,  # the object to find, e.g. "cat"
                     out: str = 'mask.png',      # output mask PNG (255 = object)
                     model: str = 'cocogold',    # predictor name from the registry (e.g. cocogold, centre-box, full) or module:name
-                    checkpoint: str | None = None,  # model weights (folder or file) passed to the predictor
+                    checkpoint: str | None = None,  # a saved CocoGold pipeline folder (default: the shipped small model)
                     mask: str | None = None,    # use this mask image instead of a model (resized to the photo edge-aware)
+                    steps: int | None = None,   # denoising steps (default: the pipeline's)
+                    ensemble: int | None = None,  # ensemble size, 1..8 in the thesis (default: 1)
+                    scheduler: str | None = None,  # ddim or trailing (default: the pipeline's)
                     overwrite: bool = False):   # replace an existing output file
     "Write the mask of the object named by `prompt` in a photo (or a user's mask) as a PNG."
-    from filternet_coco.io import UserError, check_output
+    from filternet_coco.io import check_output
     out = check_output(out, overwrite, [image])
     if mask is None and not prompt: raise UserError('--prompt is required (or give --mask)')
+    if scheduler not in (None, 'ddim', 'trailing'): raise UserError(f"--scheduler must be ddim or trailing, not {scheduler!r}")
+    if ensemble is not None and not 1 <= ensemble <= 16: raise UserError(f'--ensemble must be 1..16, not {ensemble}')
+    if steps is not None and steps < 1: raise UserError(f'--steps must be at least 1, not {steps}')
     try:
         photo = read_image(image)
-        m = read_mask(mask, photo) if mask else segment_image(photo, prompt, load_predictor(model, checkpoint))
-    except ValueError as e: raise UserError(str(e).splitlines()[0] if str(e) else repr(e)) from None
+        if mask: m = read_mask(mask, photo)
+        else: m = segment_image(photo, prompt, load_predictor(model, checkpoint, steps=steps, ensemble_size=ensemble, scheduler=scheduler))
+    except (FileNotFoundError, ValueError) as e: raise UserError(str(e).splitlines()[0] if str(e) else repr(e)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(m.astype(np.uint8) * 255).save(out)
     return 0

@@ -13,15 +13,15 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from fastcore.script import Param
-from filternet_coco.cocogold.model import (SD2_ID, ImageFeatures, PixelVAE, ddim_sample, decode_latents, denoise, encode_latents,
-    encode_prompt, image_features_for, load_minilm, load_sd2_components, make_scheduler, small_unet, tiny_text_encoder, tiny_unet,
+from filternet_coco.cocogold.model import (SCHEDULES, SD2_ID, ImageFeatures, PixelVAE, ddim_sample, decode_latents, denoise, encode_latents,
+    encode_prompt, image_features_for, load_minilm, load_sd2_components, make_scheduler, scheduler_like, small_unet, tiny_text_encoder, tiny_unet,
     tiny_vae, widen_conv_in)
 
 # %% auto #0
 __all__ = ['BASE', 'DEBUG', 'SMALL', 'CONFIGS', 'TrainConfig', 'iter_exponential', 'build_components', 'Denoiser',
            'trainable_parameters', 'sample_timesteps', 'PromptCache', 'diffusion_loss', 'CachedEpochs', 'make_datasets',
            'micro_batches', 'ToyWhiteDataset', 'run_dir', 'checkpoints', 'prune_checkpoints', 'resolve_checkpoint',
-           'predict_targets', 'validate', 'train', 'save_model', 'load_checkpoint_model', 'train_command']
+           'predict_targets', 'validate', 'train', 'train_command']
 
 # %% ../../nbs/24_cocogold_train.ipynb #157b73ca
 @dataclass
@@ -36,8 +36,11 @@ class TrainConfig:
     classes: str = 'train'               # 'train' (the thesis's 14 classes) or 'all'
     valid_frac: float = 0.2              # fraction of photos held out (seeded split)
     prediction_type: str = 'v_prediction'  # 'v_prediction' or 'epsilon'
+    schedule: str = 'ddim'               # training noise schedule: 'ddim' (SD2's standard, thesis) or 'trailing' (zero terminal SNR)
     timesteps: str = 'uniform'           # 'uniform' over 0..999 or 'trailing' (the few-step inference timesteps)
     trailing_weights: tuple = (0.7, 0.1, 0.1, 0.1)  # probabilities of the trailing timesteps [T, ...] ('trailing' only)
+    desaturate: float = 0.               # >0: desaturate training photos above this luma, as the pipeline does its inputs
+    mask_weight: float = 0.              # extra loss weight on the painted pixels (0: plain MSE, thesis)
     lr: float = 3e-5                     # Adam learning rate
     lr_warmup: int = 100                 # linear warm-up steps (IterExponential)
     lr_final_ratio: float = 0.01         # LR multiplier reached at lr_decay_steps
@@ -60,18 +63,25 @@ class TrainConfig:
     def __post_init__(self):
         if self.model not in ('sd2', 'small', 'tiny'): raise ValueError(f"model must be 'sd2', 'small' or 'tiny', not {self.model!r}")
         if self.prediction_type not in ('v_prediction', 'epsilon'): raise ValueError(f'prediction_type must be v_prediction or epsilon, not {self.prediction_type!r}')
+        if self.schedule not in SCHEDULES: raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, not {self.schedule!r}")
         if self.timesteps not in ('uniform', 'trailing'): raise ValueError(f"timesteps must be 'uniform' or 'trailing', not {self.timesteps!r}")
         if self.mixed_precision not in ('no', 'bf16', 'fp16'): raise ValueError(f"mixed_precision must be 'no', 'bf16' or 'fp16', not {self.mixed_precision!r}")
         self.trailing_weights = tuple(self.trailing_weights)
+
+    @property
+    def prompt_kw(self) -> dict:
+        "How prompts are encoded: SD2's CLIP path untouched (77 tokens, no mask); MiniLM with 16 tokens and its mask."
+        return dict(max_length=16, use_mask=True) if self.model == 'small' else dict(max_length=None, use_mask=False)
 
 BASE = TrainConfig()
 DEBUG = replace(BASE, name='debug', model='tiny', size=32, micro_batch=2, grad_accum=1, max_steps=4, lr=1e-3, lr_warmup=0,
                 checkpoint_every=2, validate_every=2, n_valid=2)
 
 # %% ../../nbs/24_cocogold_train.ipynb #9755c2d0
-SMALL = replace(BASE, name='small', model='small', size=64, lr=1e-3, lr_warmup=50, lr_final_ratio=0.05, lr_decay_steps=1200,
-                micro_batch=16, grad_accum=1, max_steps=1200, timesteps='trailing', checkpoint_every=200, validate_every=200,
-                n_valid=8, cache_epochs=24, time_limit_min=28)
+SMALL = replace(BASE, name='small', model='small', size=64, lr=1e-3, lr_warmup=50, lr_final_ratio=0.05, lr_decay_steps=1000,
+                micro_batch=16, grad_accum=1, max_steps=1000, schedule='trailing', timesteps='trailing',
+                trailing_weights=(0.6, 0.1, 0.2, 0.1), desaturate=0.75, mask_weight=2., checkpoint_every=200, validate_every=200,
+                n_valid=8, cache_epochs=24, time_limit_min=38)
 CONFIGS = {'base': BASE, 'debug': DEBUG, 'small': SMALL}
 
 # %% ../../nbs/24_cocogold_train.ipynb #0b78e812
@@ -83,8 +93,8 @@ def iter_exponential(step: int, total: int = 25000, final_ratio: float = 0.01, w
 
 # %% ../../nbs/24_cocogold_train.ipynb #a4c623f7
 def build_components(cfg: TrainConfig) -> dict:
-    "VAE, text encoder, tokenizer, U-Net, image features (or None) and scheduler for `cfg.model`."
-    sch = make_scheduler(cfg.prediction_type)
+    "VAE, text encoder, tokenizer, U-Net, image features (or None) and the training scheduler for `cfg.model`."
+    sch = make_scheduler(cfg.prediction_type, cfg.schedule)
     if cfg.model == 'tiny':
         te, tok = tiny_text_encoder()
         return dict(vae=tiny_vae().requires_grad_(False).eval(), text_encoder=te, tokenizer=tok, unet=tiny_unet(), image_features=None, scheduler=sch)
@@ -116,25 +126,37 @@ def sample_timesteps(n: int, scheduler, mode: str = 'uniform', weights=(0.7, 0.1
 
 # %% ../../nbs/24_cocogold_train.ipynb #23b6a693
 class PromptCache:
-    "Token embeddings of prompts, computed once per distinct prompt (the text encoder is frozen)."
-    def __init__(self, tokenizer, text_encoder, max_length: int = 16): self.tok, self.te, self.n, self.d = tokenizer, text_encoder, max_length, {}
-    def __call__(self, prompts) -> tuple[Tensor, Tensor]:
+    "Token embeddings (and masks, or None) of prompts, computed once per distinct prompt (the text encoder is frozen)."
+    def __init__(self, tokenizer, text_encoder, max_length: int | None = None, use_mask: bool = False):
+        self.tok, self.te, self.kw, self.d = tokenizer, text_encoder, dict(max_length=max_length, use_mask=use_mask), {}
+    def __call__(self, prompts) -> tuple[Tensor, Tensor | None]:
         new = [p for p in dict.fromkeys(prompts) if p not in self.d]
         if new:
-            h, m = encode_prompt(self.tok, self.te, new, self.n)
-            self.d.update({p: (h[i], m[i]) for i, p in enumerate(new)})
-        return torch.stack([self.d[p][0] for p in prompts]), torch.stack([self.d[p][1] for p in prompts])
+            h, m = encode_prompt(self.tok, self.te, new, **self.kw)
+            self.d.update({p: (h[i], None if m is None else m[i]) for i, p in enumerate(new)})
+        h = torch.stack([self.d[p][0] for p in prompts])
+        return h, (None if not self.kw['use_mask'] else torch.stack([self.d[p][1] for p in prompts]))
+
+def _desaturate_batch(image: Tensor, threshold: float) -> Tensor:
+    "`masks.desaturate_whites` on a (B, 3, H, W) batch in [0, 1]."
+    from filternet_coco.cocogold.masks import desaturate_whites
+    return torch.from_numpy(desaturate_whites(image.permute(0, 2, 3, 1).cpu().numpy(), threshold)).permute(0, 3, 1, 2).to(image)
 
 def diffusion_loss(model: Denoiser, vae, prompts: PromptCache, scheduler, batch: dict, cfg: TrainConfig, generator=None) -> Tensor:
-    "Latent-diffusion MSE of one batch {image, target, prompt} (images in [0, 1])."
-    image, target = batch['image'] * 2 - 1, batch['target'] * 2 - 1
+    "Latent-diffusion MSE of one batch {image, target, mask, prompt} (images in [0, 1])."
+    image, target, m = batch['image'], batch['target'], batch['mask']
+    if cfg.desaturate: image = _desaturate_batch(image, cfg.desaturate); target = torch.where(m.bool(), torch.ones_like(image), image)
+    image, target = image * 2 - 1, target * 2 - 1
     cond, z0 = encode_latents(vae, image), encode_latents(vae, target)
     hidden, mask = prompts(batch['prompt'])
     noise = torch.randn(z0.shape, generator=generator).to(z0)
     t = sample_timesteps(len(z0), scheduler, cfg.timesteps, cfg.trailing_weights, generator).to(z0.device)
-    pred = model(scheduler.add_noise(z0, noise, t), t, cond, hidden.to(z0.device), mask.to(z0.device), image)
+    pred = model(scheduler.add_noise(z0, noise, t), t, cond, hidden.to(z0.device), None if mask is None else mask.to(z0.device), image)
     goal = noise if cfg.prediction_type == 'epsilon' else scheduler.get_velocity(z0, noise, t)
-    return F.mse_loss(pred.float(), goal.float())
+    err = (pred.float() - goal.float()) ** 2
+    if not cfg.mask_weight: return err.mean()
+    w = 1 + cfg.mask_weight * F.adaptive_avg_pool2d(m.float(), z0.shape[-2:])  # painted pixels (latent-size fraction) weigh more
+    return (err * w).mean() / w.mean()
 
 # %% ../../nbs/24_cocogold_train.ipynb #d514191b
 class CachedEpochs(torch.utils.data.Dataset):
@@ -161,7 +183,7 @@ def make_datasets(cfg: TrainConfig):
     return (CachedEpochs(ds, cfg.cache_epochs) if cfg.cache_epochs else ds), valid
 
 # %% ../../nbs/24_cocogold_train.ipynb #b11857ff
-def _collate(items): return {k: (torch.stack([it[k] for it in items]) if torch.is_tensor(items[0][k]) else [it[k] for it in items]) for k in ('image', 'target', 'prompt')}
+def _collate(items): return {k: (torch.stack([it[k] for it in items]) if torch.is_tensor(items[0][k]) else [it[k] for it in items]) for k in ('image', 'target', 'mask', 'prompt')}
 
 def micro_batches(ds, batch_size: int, seed: int = 0, start: int = 0, num_workers: int = 0):
     "Endless micro-batches of `ds`, reshuffled each epoch (seeded), starting at micro-batch number `start`."
@@ -211,24 +233,25 @@ def resolve_checkpoint(run: Path, resume: str | None) -> Path | None:
 # %% ../../nbs/24_cocogold_train.ipynb #6b1732f9
 @torch.no_grad()
 def predict_targets(model: Denoiser, vae, prompts: PromptCache, scheduler, images: Tensor, texts, steps: int = 1, seed: int = 0) -> Tensor:
-    "Generated white-painted images in [0, 1] for images in [0, 1] (a few-step trailing DDIM)."
+    "Generated white-painted images in [0, 1] for images in [0, 1] (`steps` of `scheduler`)."
     model = getattr(model, 'module', model); x = images * 2 - 1
     hidden, mask = prompts(texts)
     g = torch.Generator().manual_seed(seed)
-    z = ddim_sample(model.unet, scheduler, encode_latents(vae, x), hidden.to(x.device), mask.to(x.device), steps, g, model.image_features, x)
+    z = ddim_sample(model.unet, scheduler, encode_latents(vae, x), hidden.to(x.device), None if mask is None else mask.to(x.device), steps, g,
+                    model.image_features, x)
     return ((decode_latents(vae, z) + 1) / 2).clamp(0, 1)
 
 def validate(model, vae, prompts, scheduler, valid: list, steps: int = 1, path: Path | None = None) -> dict:
     "MSE and pooled near-white IoU on the validation samples; saves a grid to `path`."
+    from filternet_coco.cocogold.evaluate import confusion, iou_from_counts
     from filternet_coco.cocogold.masks import mask_from_white, open_mask
     dev = next(model.parameters()).device
     images, targets = torch.stack([s['image'] for s in valid]).to(dev), torch.stack([s['target'] for s in valid]).to(dev)
     pred = predict_targets(model, vae, prompts, scheduler, images, [s['prompt'] for s in valid], steps).float()
     masks = [open_mask(mask_from_white(p.permute(1, 2, 0).cpu().numpy())) for p in pred]
     gt = [s['mask'][0].bool().numpy() for s in valid]
-    inter, union = sum((m & g).sum() for m, g in zip(masks, gt)), sum((m | g).sum() for m, g in zip(masks, gt))
     if path is not None: _save_grid(images, targets, pred, path)
-    return dict(valid_mse=F.mse_loss(pred, targets.float()).item(), valid_iou=float(inter / max(union, 1)))
+    return dict(valid_mse=F.mse_loss(pred, targets.float()).item(), valid_iou=float(iou_from_counts([confusion(m, g) for m, g in zip(masks, gt)])))
 
 def _save_grid(images, targets, preds, path):
     from PIL import Image
@@ -272,7 +295,8 @@ def train(cfg: TrainConfig, resume: str | None = None, steps: int | None = None,
     run = Path(run or run_dir(cfg)); run.mkdir(parents=True, exist_ok=True)
     (run / 'config.json').write_text(json.dumps(asdict(cfg), indent=1))
     acc, c, model, opt, lr, dataset, valid = _setup(cfg, dataset, valid)
-    prompts, step, ckpt = PromptCache(c['tokenizer'], c['text_encoder']), 0, resolve_checkpoint(run, resume)
+    prompts, step, ckpt = PromptCache(c['tokenizer'], c['text_encoder'], **cfg.prompt_kw), 0, resolve_checkpoint(run, resume)
+    vsch = scheduler_like(c['scheduler'], 'trailing')  # validation samples as inference does: few trailing steps
     if ckpt is not None: acc.load_state(str(ckpt)); step = json.loads((ckpt / 'state.json').read_text())['step']
     stop, t0, model_ = min(steps or cfg.max_steps, cfg.max_steps), time.time(), acc.unwrap_model(model)
     batches = micro_batches(dataset, cfg.micro_batch, cfg.seed, step * cfg.grad_accum, cfg.num_workers)
@@ -288,26 +312,11 @@ def train(cfg: TrainConfig, resume: str | None = None, steps: int | None = None,
         row = dict(step=step, loss=total, lr=lr.get_last_lr()[0], seconds=round(time.time() - t0, 1))
         if cfg.time_limit_min and time.time() - t0 > 60 * cfg.time_limit_min: stop = step  # out of time: validate, checkpoint, stop
         if valid and (step % cfg.validate_every == 0 or step == stop) and acc.is_main_process:
-            model.eval(); row.update(validate(model_, c['vae'], prompts, c['scheduler'], valid, cfg.valid_steps, run / 'valid' / f'step-{step:06d}.png'))
+            model.eval(); row.update(validate(model_, c['vae'], prompts, vsch, valid, cfg.valid_steps, run / 'valid' / f'step-{step:06d}.png'))
         if acc.is_main_process: _log(run, row)
         if step % cfg.checkpoint_every == 0 or step == stop: _save_checkpoint(acc, run, step, cfg.keep_checkpoints)
     bar.close(); acc.wait_for_everyone()
     return run
-
-# %% ../../nbs/24_cocogold_train.ipynb #a0ece13b
-def save_model(model: Denoiser, scheduler, path, dtype=torch.float32) -> Path:
-    "Save the U-Net, image features (if any) and scheduler config in diffusers format."
-    path = Path(path); model = getattr(model, 'module', model)
-    model.unet.to(dtype).save_pretrained(path / 'unet')
-    if model.image_features is not None: model.image_features.to(dtype).save_pretrained(path / 'image_features')
-    scheduler.save_pretrained(path / 'scheduler'); model.to(torch.float32)
-    return path
-
-def load_checkpoint_model(cfg: TrainConfig, checkpoint) -> Denoiser:
-    "The Denoiser of `cfg` with the weights of a training checkpoint folder."
-    from safetensors.torch import load_file
-    c = build_components(cfg); model = Denoiser(c['unet'], c['image_features'])
-    model.load_state_dict(load_file(Path(checkpoint) / 'model.safetensors')); return model
 
 # %% ../../nbs/24_cocogold_train.ipynb #71f838db
 def train_command(
@@ -329,6 +338,8 @@ def train_command(
     over = dict(data_root=root, sd2_path=sd2, output_dir=output_dir, name=name, mixed_precision=mixed_precision, prediction_type=prediction)
     try: cfg = replace(CONFIGS[config], **{k: v for k, v in over.items() if v is not None})
     except ValueError as e: raise UserError(str(e)) from None
-    run = train(cfg, resume=resume, steps=steps, run=run_dir(cfg, day))
+    try: ckpt = resolve_checkpoint(run_dir(cfg, day), resume)
+    except FileNotFoundError as e: raise UserError(str(e)) from None
+    run = train(cfg, resume=str(ckpt) if ckpt else None, steps=steps, run=run_dir(cfg, day))
     print(f'run folder: {run}')
     return 0
