@@ -9,7 +9,7 @@ The last line is `enhance overhead vs JPEG I/O: 0.NN`.
 import os, platform, resource, statistics, sys, tempfile, time
 from dataclasses import replace
 from pathlib import Path
-import numpy as np, torch
+import torch
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent

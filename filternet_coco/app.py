@@ -13,9 +13,9 @@ from .coconet import METHODS, PARAM_PREDICTORS, coconet_edit, predict_mask, rend
 from .io import UserError, to_uint8
 
 # %% auto #0
-__all__ = ['SCHEDULERS', 'EXAMPLES', 'FilterSliders', 'CoconetControls', 'with_scheduler', 'cocogold_predictor',
-           'mask_model_names', 'load_mask_predictor', 'load_param_predictor', 'params_table', 'edit_both', 'build_demo',
-           'example_photos', 'demo_command']
+__all__ = ['SCHEDULERS', 'EXAMPLES', 'FilterSliders', 'CoconetControls', 'cocogold_predictor', 'mask_model_names',
+           'load_mask_predictor', 'load_param_predictor', 'params_table', 'edit_both', 'build_demo', 'example_photos',
+           'demo_command']
 
 # %% ../nbs/31_app.ipynb #8259a829
 def _png(img: np.ndarray) -> bytes:
@@ -64,21 +64,11 @@ class CoconetControls:
 # %% ../nbs/31_app.ipynb #a5e1738d
 SCHEDULERS = ('ddim', 'trailing')
 
-def with_scheduler(pipe, scheduler: str = 'trailing'):
-    "`pipe` with its DDIM timesteps spaced the classic way (`'ddim'`, leading) or `'trailing'` (few-step)."
-    from diffusers import DDIMScheduler
-    if scheduler not in SCHEDULERS: raise ValueError(f"unknown scheduler {scheduler!r}: choose from {', '.join(SCHEDULERS)}")
-    trailing = scheduler == 'trailing'
-    pipe.scheduler = DDIMScheduler.from_config(pipe.scheduler.config, timestep_spacing='trailing' if trailing else 'leading', steps_offset=0 if trailing else 1)
-    return pipe
-
-def cocogold_predictor(checkpoint=None, steps: int | None = None, ensemble: int = 1, scheduler: str = 'trailing'):
-    "The CocoGold mask predictor (shipped small model, or a saved pipeline / small-model folder) with a chosen scheduler."
-    from pathlib import Path
-    from filternet_coco.cocogold.pipeline import CocoGoldPipeline, load_small_pipeline, pipeline_predictor
-    p = Path(checkpoint) if checkpoint else None
-    pipe = CocoGoldPipeline.from_pretrained(p) if p and (p/'model_index.json').exists() else load_small_pipeline(p)
-    return pipeline_predictor(with_scheduler(pipe, scheduler), steps, ensemble)
+def cocogold_predictor(checkpoint=None, steps: int | None = None, ensemble: int = 1, scheduler: str | None = None):
+    "The CocoGold mask predictor (the shipped small model, or a saved pipeline folder); `scheduler` 'ddim' or 'trailing' (None: the pipeline's)."
+    from filternet_coco.cocogold.pipeline import cocogold_factory
+    if scheduler is not None and scheduler not in SCHEDULERS: raise UserError(f"unknown scheduler {scheduler!r}: choose from {', '.join(SCHEDULERS)}")
+    return cocogold_factory(checkpoint, steps, ensemble, scheduler=scheduler)
 
 def mask_model_names() -> list[str]:
     "The registered mask models (no `module:name` imports: the page must not import what a visitor types)."
@@ -86,7 +76,7 @@ def mask_model_names() -> list[str]:
     return sorted({*PREDICTORS, *PREDICTOR_MODULES})
 
 @lru_cache(maxsize=4)
-def load_mask_predictor(name: str, checkpoint: str | None = None, ensemble: int | None = None, steps: int | None = None, scheduler: str = 'trailing'):
+def load_mask_predictor(name: str, checkpoint: str | None = None, ensemble: int | None = None, steps: int | None = None, scheduler: str | None = None):
     "Registered mask predictor `name`, `steps`/`ensemble` None = the pipeline's defaults; (predictor, names of the settings it ignores)."
     from filternet_coco.cocogold.segment import PREDICTORS, _import_for
     if name not in mask_model_names(): raise UserError(f"unknown predictor {name!r}: choose from {', '.join(mask_model_names())}")

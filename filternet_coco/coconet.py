@@ -15,11 +15,12 @@ from .filters import EV_PER_UNIT
 from .io import Photo, UserError, PhotoError, as_photo, photo_like, read_photo, write_photo, to_uint8, check_output
 from .exports import sidecar_endings, write_sidecars
 from .render import render_photo
+from .cocogold.masks import guided_upsample   # the one edge-aware mask upsampler (chapter 21)
 
 # %% auto #0
-__all__ = ['PARAM_PREDICTORS', 'METHODS', 'mask_box', 'crop_thumbnail', 'guided_upsample', 'feather_mask', 'render_pixels',
-           'blend', 'composite', 'mid_grey_predictor', 'filternet_predictor', 'CoconetOutput', 'check_method',
-           'small_copy', 'mask_predictor', 'predict_mask', 'coconet_edit', 'show_coconet', 'edit_command']
+__all__ = ['PARAM_PREDICTORS', 'METHODS', 'mask_box', 'crop_thumbnail', 'feather_mask', 'render_pixels', 'blend', 'composite',
+           'mid_grey_predictor', 'filternet_predictor', 'CoconetOutput', 'check_method', 'small_copy', 'mask_predictor',
+           'predict_mask', 'coconet_edit', 'show_coconet', 'edit_command']
 
 # %% ../nbs/30_coconet.ipynb #d07d55bc
 def mask_box(mask: np.ndarray, pad: float = 0.1) -> tuple | None:
@@ -41,30 +42,6 @@ def crop_thumbnail(pixels: np.ndarray, box: tuple | None = None, size: int = 299
     "The `box` (x0, y0, x1, y1; None = whole photo) of `pixels` squashed to a uint8 `size` x `size` square."
     x0, y0, x1, y1 = box or (0, 0, pixels.shape[1], pixels.shape[0])
     return cv2.resize(to_uint8(np.ascontiguousarray(pixels[y0:y1, x0:x1])), (size, size), interpolation=cv2.INTER_AREA)
-
-# %% ../nbs/30_coconet.ipynb #4829bab8
-def _box_mean(x: np.ndarray, r: int) -> np.ndarray: return cv2.blur(x, (2 * r + 1, 2 * r + 1), borderType=cv2.BORDER_REFLECT)
-
-def _solve3(m: np.ndarray, v: np.ndarray) -> np.ndarray:
-    "Solve the 3x3 systems m x = v, for stacks m (..., 3, 3) and v (..., 3), by the adjugate (much faster than LAPACK per pixel)."
-    r0, r1, r2 = m[..., 0, :], m[..., 1, :], m[..., 2, :]
-    c0, c1, c2 = np.cross(r1, r2), np.cross(r2, r0), np.cross(r0, r1)
-    return (c0 * v[..., :1] + c1 * v[..., 1:2] + c2 * v[..., 2:]) / (r0 * c0).sum(-1, keepdims=True)
-
-def guided_upsample(mask: np.ndarray, guide: np.ndarray, radius: int = 1, eps: float = 1e-3) -> np.ndarray:
-    "Soft float32 mask at `guide`'s (H, W): guided-filter coefficients at the mask's size, applied at the guide's."
-    (h, w), (H, W) = mask.shape, guide.shape[:2]
-    I = to_uint8(guide).astype(np.float32) / 255
-    i = cv2.resize(I, (w, h), interpolation=cv2.INTER_AREA) if (h, w) != (H, W) else I
-    p, r = mask.astype(np.float32), radius
-    mi, mp = _box_mean(i, r), _box_mean(p, r)                                   # (h, w, 3), (h, w)
-    cov = _box_mean(i * p[..., None], r) - mi * mp[..., None]                   # (h, w, 3)
-    var = _box_mean((i[..., :, None] * i[..., None, :]).reshape(h, w, 9), r).reshape(h, w, 3, 3)
-    var = var - mi[..., :, None] * mi[..., None, :] + eps * np.eye(3, dtype=np.float32)
-    a = _solve3(var, cov)                                                       # (h, w, 3)
-    ab = _box_mean(np.dstack([a, mp - (a * mi).sum(-1)]).astype(np.float32), r)  # (h, w, 4)
-    if (h, w) != (H, W): ab = cv2.resize(ab, (W, H), interpolation=cv2.INTER_LINEAR)
-    return np.einsum('hwc,hwc->hw', ab[..., :3], I) + ab[..., 3]
 
 # %% ../nbs/30_coconet.ipynb #2b35dda8
 def feather_mask(mask: np.ndarray, guide: np.ndarray, sigma: float, eps: float = 1e-3) -> np.ndarray:

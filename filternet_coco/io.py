@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_io.ipynb #9fadc7ed
 from __future__ import annotations
-import io, os, struct, sys, tempfile, threading, zlib
+import io, struct, sys, zlib
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 import numpy as np, cv2, tifffile
 from PIL import Image, ImageCms, UnidentifiedImageError
-
+from .core import write_atomic   # the one atomic writer (honours the umask)
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'to_uint8', 'orient_pixels', 'UserError', 'PhotoError', 'is_srgb',
-           'srgb_profile', 'read_photo', 'write_atomic', 'write_photo', 'as_photo', 'photo_like', 'expand_inputs',
-           'user_error_line', 'check_output', 'run_batch']
+           'srgb_profile', 'read_photo', 'write_photo', 'as_photo', 'photo_like', 'expand_inputs', 'user_error_line',
+           'check_output', 'run_batch']
 
 # %% ../nbs/04_io.ipynb #1b6d626e
 @dataclass
@@ -236,29 +236,6 @@ def _png_text(photo: Photo):
     if photo.xmp: info.add_itxt('XML:com.adobe.xmp', photo.xmp.decode('utf-8', 'replace'))
     if photo.comment: info.add_text('Comment', photo.comment.decode('latin-1'))
     return info
-
-_umask_lock = threading.Lock()
-
-def _umask() -> int:
-    "The process's umask: from /proc on Linux (no side effect), else read by setting it back (under a lock)."
-    try:
-        with open('/proc/self/status') as f: return int(next(l for l in f if l.startswith('Umask:')).split()[1], 8)
-    except (OSError, StopIteration, ValueError, IndexError): pass
-    with _umask_lock:
-        m = os.umask(0o022); os.umask(m)
-    return m
-
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    "Write `data` to a temporary file beside `path`, then rename it into place (mode 0666 minus the umask, like `open`)."
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())            # mkstemp makes 0600: outputs must follow the umask
-        with os.fdopen(fd, 'wb') as f: f.write(data.encode() if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    return path
 
 def write_photo(path: str | Path, photo: Photo, quality: int = 95) -> Path:
     "Write `photo` atomically to `path` (format from the extension), keeping ICC and EXIF."

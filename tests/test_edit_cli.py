@@ -8,7 +8,7 @@ from PIL import Image
 
 from filternet_coco.cli import main
 
-from conftest import CLI as EXE, ENV, ROOT
+from conftest import ENV, ROOT
 COCO = ROOT.parent/'shared'/'data'/'coco'
 PHOTO = COCO/'images'/'000000022192.jpg'   # a dark dog in a bright room, 640 x 426
 pytestmark = pytest.mark.usefixtures('data_dir')          # missing data: the tests fail

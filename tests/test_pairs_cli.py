@@ -1,8 +1,7 @@
 "End-to-end tests of `filternet-coco pairs` (the FilterNet training-pair builder) on real photos."
-import csv, hashlib, shutil, subprocess, sys
+import hashlib, shutil, subprocess, sys
 from pathlib import Path
-import numpy as np, pytest, torch
-from PIL import Image
+import pytest, torch
 
 from filternet_coco.cli import main
 from filternet_coco.color import srgb_to_linear, linear_to_srgb

@@ -1,6 +1,5 @@
 """End-to-end tests of `filternet-coco render`, through the installed console script."""
 import json, struct, subprocess, zlib
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -5,11 +5,10 @@
 # %% ../../nbs/22_cocogold_eval.ipynb #3ae9ae2f
 from __future__ import annotations
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import numpy as np
 from fastcore.basics import patch_to
 from .data import TRAIN_CLASSES
-from .masks import ensemble_masks
 
 # %% auto #0
 __all__ = ['GROUPS', 'confusion', 'iou_from_counts', 'accuracy_from_counts', 'mean_iou', 'EvalOutput', 'evaluate',

@@ -5,7 +5,6 @@
 # %% ../../nbs/23_cocogold_model.ipynb #f04d7092
 from __future__ import annotations
 import os
-from dataclasses import dataclass
 from pathlib import Path
 import torch
 from torch import nn, Tensor

@@ -10,12 +10,11 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-import torch.nn.functional as F
 from PIL import Image
 from diffusers import DiffusionPipeline
 from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.utils import BaseOutput
-from .model import (ImageFeatures, PixelVAE, ddim_sample, decode_latents, encode_latents, encode_prompt,
+from .model import (PixelVAE, ddim_sample, decode_latents, encode_latents, encode_prompt,
     load_minilm, make_scheduler, schedule_kind, scheduler_like, tiny_text_encoder, tiny_unet, tiny_vae)
 from .masks import DEFAULT_THRESHOLD, DEFAULT_TOL, check_tolerance, desaturate_whites, mask_from_generated
 from .segment import register_predictor

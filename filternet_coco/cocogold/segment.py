@@ -5,7 +5,6 @@
 # %% ../../nbs/26_cocogold_segment.ipynb #646e0bf5
 from __future__ import annotations
 import importlib
-from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 from .evaluate import centre_box_predictor, full_predictor

@@ -4,16 +4,15 @@
 
 # %% ../../nbs/24_cocogold_train.ipynb #9f0d52a9
 from __future__ import annotations
-import csv, json, math, random, shutil, time
-from dataclasses import asdict, dataclass, field, replace
+import csv, json, math, shutil, time
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 import numpy as np
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from fastcore.script import Param
-from filternet_coco.cocogold.model import (SCHEDULES, SD2_ID, ImageFeatures, PixelVAE, ddim_sample, decode_latents, denoise, encode_latents,
+from filternet_coco.cocogold.model import (SCHEDULES, SD2_ID, PixelVAE, ddim_sample, decode_latents, denoise, encode_latents, 
     encode_prompt, image_features_for, load_minilm, load_sd2_components, make_scheduler, scheduler_like, small_unet, tiny_text_encoder, tiny_unet,
     tiny_vae, widen_conv_in)
 

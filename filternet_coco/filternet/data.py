@@ -13,9 +13,9 @@ from torch.utils.data import Dataset
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import TensorImage
 from fastai.data.core import DataLoaders
-import fastai.vision.data  # registers show_batch for (TensorImage, TensorImage): pairs side by side
+import fastai.vision.data  # noqa: F401 (registers show_batch for (TensorImage, TensorImage): pairs side by side)
 from ..params import parse_filters
-from ..samples import list_photos, shared_data, GOOD_FOLDERS
+from ..samples import list_photos, shared_data
 from ..degrade import sample_params, degrade, get_regime
 
 # %% auto #0

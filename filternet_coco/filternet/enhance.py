@@ -4,13 +4,13 @@
 
 # %% ../../nbs/14_filternet_enhance.ipynb #9897be0e
 from __future__ import annotations
-import json, sys, warnings
+import json, warnings
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageOps
 import filternet_coco
-from ..params import FilterParams, FILTERS
+from ..params import FilterParams
 from .model import FilterNet, frame_thumbnail
 from ..io import to_uint8
 

@@ -4,14 +4,14 @@
 
 # %% ../../nbs/15_filternet_eval.ipynb #78c16bac
 from __future__ import annotations
-import csv, math
+import csv
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageOps
 from torch import Tensor
 from ..color import srgb_to_linear, linear_to_srgb
 from ..curves import TONE_FILTERS
-from ..filters import apply_filters, color_matrix, exposure, tone_curve, EV_PER_UNIT
+from ..filters import apply_filters, color_matrix, exposure, tone_curve
 from ..params import parse_filters
 from ..samples import load_thumbnail
 

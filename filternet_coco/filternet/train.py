@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_filternet_train.ipynb #fd675c51
 from __future__ import annotations
-import random, re, time
+import random, re
 import numpy as np
 from contextlib import nullcontext
 from datetime import datetime
