@@ -4,14 +4,11 @@ Model: the default weights if installed, else an EfficientNet-Lite0 FilterNet (I
 at 299x299. Warm-up, then the median of RUNS timed runs per batch size; peak RSS; a final summary line.
 Usage: .venv/bin/python bench/export.py [--runs 7] [--batches 1 8] [--threads N]
 """
-import argparse, platform, resource, tempfile, time
+import argparse, resource, tempfile, time
 from pathlib import Path
 import torch
 
-def cpu_name() -> str:
-    "The CPU model from /proc/cpuinfo (or platform's guess)."
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or platform.machine()
+from _harness import device_name
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -26,7 +23,7 @@ def main():
     else:
         torch.manual_seed(0)
         model, what = FilterNet(FilterNetConfig(backbone='efficientnet_lite0', pretrained=True)).eval(), 'EfficientNet-Lite0 body (ImageNet), untrained head'
-    print(f'device: {cpu_name()} ({torch.get_num_threads()} torch threads), torch {torch.__version__}')
+    print(f'device: {device_name()}')
     print(f'model: {what}, {model.config.backbone}, {model.config.img_size} px, filters {",".join(model.config.names)}')
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter(); path = export_onnx(model, Path(d)/'filternet.onnx'); t_exp = time.perf_counter() - t0
