@@ -4,7 +4,7 @@
 
 # %% ../../nbs/24_cocogold_train.ipynb #9f0d52a9
 from __future__ import annotations
-import csv, json, math, shutil, time
+import csv, json, math, time
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -15,12 +15,12 @@ import torch.nn.functional as F
 from filternet_coco.cocogold.model import (SCHEDULES, SD2_ID, PixelVAE, ddim_sample, decode_latents, denoise, encode_latents, 
     encode_prompt, image_features_for, load_minilm, load_sd2_components, make_scheduler, scheduler_like, small_unet, tiny_text_encoder, tiny_unet,
     tiny_vae, widen_conv_in)
+from ..runs import prune_checkpoints, resolve_checkpoint  # the one run-folder layer (chapter 09_runs)
 
 # %% auto #0
 __all__ = ['BASE', 'DEBUG', 'SMALL', 'CONFIGS', 'TrainConfig', 'iter_exponential', 'build_components', 'Denoiser',
            'trainable_parameters', 'sample_timesteps', 'PromptCache', 'diffusion_loss', 'CachedEpochs', 'make_datasets',
-           'micro_batches', 'ToyWhiteDataset', 'run_dir', 'checkpoints', 'prune_checkpoints', 'resolve_checkpoint',
-           'predict_targets', 'validate', 'train', 'train_command']
+           'micro_batches', 'ToyWhiteDataset', 'run_dir', 'predict_targets', 'validate', 'train', 'train_command']
 
 # %% ../../nbs/24_cocogold_train.ipynb #157b73ca
 @dataclass
@@ -213,21 +213,6 @@ class ToyWhiteDataset(torch.utils.data.Dataset):
 def run_dir(cfg: TrainConfig, day: str | None = None) -> Path:
     "`<output_dir>/<date>-<name>`."
     return Path(cfg.output_dir) / f'{day or date.today().isoformat()}-{cfg.name}'
-
-def checkpoints(run: Path) -> list[Path]:
-    "Checkpoint folders of a run, oldest first."
-    return sorted(Path(run).glob('checkpoint-*'), key=lambda p: int(p.name.split('-')[1]))
-
-def prune_checkpoints(run: Path, keep: int) -> None:
-    "Delete all but the newest `keep` checkpoints."
-    for p in checkpoints(run)[:-keep] if keep > 0 else []: shutil.rmtree(p)
-
-def resolve_checkpoint(run: Path, resume: str | None) -> Path | None:
-    "The checkpoint to resume from: None, 'latest' (newest in `run`, None if there is none) or a path."
-    if not resume: return None
-    if resume == 'latest': return (checkpoints(run) or [None])[-1]
-    if not Path(resume).is_dir(): raise FileNotFoundError(f'checkpoint folder {resume} does not exist')
-    return Path(resume)
 
 # %% ../../nbs/24_cocogold_train.ipynb #6b1732f9
 @torch.no_grad()
