@@ -79,16 +79,6 @@ def format_params(params: FilterParams) -> str:
     "The non-zero params as one short line, e.g. 'exposure +0.31 temperature -0.12'."
     return ' '.join(f'{k} {v:+.2f}' for k, v in params.to_dict().items() if round(v, 2)) or 'no change'
 
-def _sidecars(params_out: bool, cube: int, xmp: bool) -> tuple:
-    return ('.json',) * params_out + ('.cube',) * bool(cube) + ('.xmp',) * xmp
-
-def _write_sidecars(dest: Path, params: FilterParams, params_out: bool, cube: int, xmp: bool, **meta):
-    "Write the requested sidecar files of one output (`meta` goes into the params JSON)."
-    from filternet_coco.exports import write_cube, write_xmp, write_params_json
-    if params_out: write_params_json(dest.with_suffix('.json'), params, **meta)
-    if cube: write_cube(dest.with_suffix('.cube'), params, size=cube)
-    if xmp: write_xmp(dest.with_suffix('.xmp'), params)
-
 # %% ../../nbs/14_filternet_enhance.ipynb #af564a4c
 def enhance_command(inputs: list,               # photo files and/or folders of photos
                     out: str = 'enhanced',      # output folder
