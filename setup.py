@@ -39,7 +39,7 @@ setup(
                 + ['Programming Language :: Python :: ' + v for v in py_versions[py_versions.index(min_python):]],
     packages=find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
-    package_data={cfg['lib_name']: ['weights/**/*', 'weights/*', 'assets/*']},
+    package_data={cfg['lib_name']: ['weights/**/*', 'weights/*', 'assets/*', 'data/*']},
     install_requires=reqs,
     extras_require=extras,
     python_requires='>=' + min_python,

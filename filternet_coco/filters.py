@@ -8,13 +8,15 @@ from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch
 from torch import nn, Tensor
+import filternet_coco
 from .color import srgb_to_linear, linear_to_srgb
 from .curves import curve_pair, apply_lut, TONE_FILTERS
 from .params import FILTERS, parse_filters
 
 # %% auto #0
-__all__ = ['K_MIN', 'K_MAX', 'K_STEP', 'K_NEUTRAL', 'TINT_DUV', 'TINT_STEPS', 'EV_PER_UNIT', 'temperature_table',
-           'value_to_kelvin', 'temperature_matrix', 'tint_table', 'tint_matrix', 'color_matrix', 'exposure',
+__all__ = ['K_MIN', 'K_MAX', 'K_STEP', 'K_NEUTRAL', 'ADAPTATION_TABLES', 'TINT_DUV', 'TINT_STEPS', 'EV_PER_UNIT',
+           'derive_temperature_table', 'temperature_table', 'value_to_kelvin', 'temperature_matrix',
+           'derive_tint_table', 'tint_table', 'tint_matrix', 'color_matrix', 'write_adaptation_tables', 'exposure',
            'tone_curve', 'apply_filters', 'ImageFilters', 'filter_strip', 'show_filter_strips',
            'show_temperature_sweep', 'strips_command']
 
@@ -30,14 +32,25 @@ def _adaptation_rgb(xy_src, xy_dst) -> np.ndarray:
     cat = colour.adaptation.matrix_chromatic_adaptation_VonKries(_xy_to_XYZ(xy_src), _xy_to_XYZ(xy_dst), transform='Bradford')
     return cs.matrix_XYZ_to_RGB @ cat @ cs.matrix_RGB_to_XYZ
 
-@lru_cache(maxsize=None)
-def temperature_table() -> tuple[Tensor, Tensor]:
-    "Kelvin grid (every 10 K, 2700-15000) and its (N, 3, 3) float64 adaptation matrices."
+def derive_temperature_table() -> tuple[np.ndarray, np.ndarray]:
+    "Kelvin grid (every 10 K, 2700-15000) and its (N, 3, 3) float64 adaptation matrices, computed with colour-science."
     from colour.temperature import CCT_to_xy_Kang2002
     kelvin = np.arange(K_MIN, K_MAX + 1, K_STEP)
     xy0 = CCT_to_xy_Kang2002(K_NEUTRAL)
-    mats = np.stack([np.eye(3) if k == K_NEUTRAL else _adaptation_rgb(xy0, CCT_to_xy_Kang2002(k)) for k in kelvin])
-    return torch.from_numpy(kelvin).double(), torch.from_numpy(mats)
+    return kelvin, np.stack([np.eye(3) if k == K_NEUTRAL else _adaptation_rgb(xy0, CCT_to_xy_Kang2002(k)) for k in kelvin])
+
+ADAPTATION_TABLES = Path(filternet_coco.__file__).resolve().parent/'data'/'adaptation_tables.npz'
+
+@lru_cache(maxsize=None)
+def _tables() -> dict[str, np.ndarray]:
+    "The shipped adaptation tables (`write_adaptation_tables`), read once."
+    with np.load(ADAPTATION_TABLES) as f: return {k: f[k] for k in f.files}
+
+@lru_cache(maxsize=None)
+def temperature_table() -> tuple[Tensor, Tensor]:
+    "Kelvin grid (every 10 K, 2700-15000) and its (N, 3, 3) float64 adaptation matrices, as shipped."
+    t = _tables()
+    return torch.from_numpy(t['kelvin']).double(), torch.from_numpy(t['temperature'])
 
 # %% ../nbs/03_filters.ipynb #2cd6b2bf
 def _mired(k): return 1e6 / k
@@ -60,15 +73,19 @@ def temperature_matrix(v: Tensor) -> Tensor:
 # %% ../nbs/03_filters.ipynb #374462a2
 TINT_DUV, TINT_STEPS = 0.02, 201
 
-@lru_cache(maxsize=None)
-def tint_table() -> tuple[Tensor, Tensor]:
-    "Tint grid over [-1, 1] and its (N, 3, 3) float64 adaptation matrices."
+def derive_tint_table() -> tuple[np.ndarray, np.ndarray]:
+    "Tint grid over [-1, 1] and its (N, 3, 3) float64 adaptation matrices, computed with colour-science."
     from colour.temperature import CCT_to_uv_Ohno2013
     from colour import UCS_uv_to_xy
     vals = np.linspace(-1, 1, TINT_STEPS)
     xy = lambda duv: UCS_uv_to_xy(CCT_to_uv_Ohno2013(np.array([K_NEUTRAL, duv])))
-    mats = np.stack([np.eye(3) if v == 0 else _adaptation_rgb(xy(0.), xy(-TINT_DUV * v)) for v in vals])
-    return torch.from_numpy(vals), torch.from_numpy(mats)
+    return vals, np.stack([np.eye(3) if v == 0 else _adaptation_rgb(xy(0.), xy(-TINT_DUV * v)) for v in vals])
+
+@lru_cache(maxsize=None)
+def tint_table() -> tuple[Tensor, Tensor]:
+    "Tint grid over [-1, 1] and its (N, 3, 3) float64 adaptation matrices, as shipped."
+    t = _tables()
+    return torch.from_numpy(t['tint_values']), torch.from_numpy(t['tint'])
 
 def tint_matrix(v: Tensor) -> Tensor:
     "(B, 3, 3) tint matrices for tint values `v` (B,), interpolated in the table."
@@ -82,6 +99,14 @@ def color_matrix(temperature: Tensor | None = None, tint: Tensor | None = None) 
     "The one (B, 3, 3) colour matrix of a temperature and a tint setting (either may be None)."
     mats = [f(v) for f, v in ((temperature_matrix, temperature), (tint_matrix, tint)) if v is not None]
     return mats[0] @ mats[1] if len(mats) == 2 else mats[0]
+
+# %% ../nbs/03_filters.ipynb #e841cea7
+def write_adaptation_tables(path: str | Path = ADAPTATION_TABLES) -> Path:
+    "Derive the temperature and tint tables with colour-science and write them to `path` (.npz)."
+    (kelvin, temperature), (tint_values, tint) = derive_temperature_table(), derive_tint_table()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, kelvin=kelvin, temperature=temperature, tint_values=tint_values, tint=tint)
+    return Path(path)
 
 # %% ../nbs/03_filters.ipynb #20f12efe
 EV_PER_UNIT = 2.0

@@ -10,7 +10,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
-import numpy as np, cv2, tifffile
+import numpy as np, cv2
 from PIL import Image, ImageCms, UnidentifiedImageError
 from .core import write_atomic   # the one atomic writer (honours the umask)
 
@@ -107,7 +107,9 @@ def _decode_16bit(path: Path, fmt: str):
         a = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
         if a is None: raise PhotoError('OpenCV cannot decode this 16-bit PNG (truncated or corrupt?)')
         if a.ndim == 3 and a.shape[2] >= 3: a = a[..., [2, 1, 0, 3][:a.shape[2]]]   # BGR(A) -> RGB(A)
-    else: a = tifffile.imread(path, key=0)
+    else:
+        import tifffile   # imported when a 16-bit TIFF comes: not at every start of the command line
+        a = tifffile.imread(path, key=0)
     if a.dtype != np.uint16: raise PhotoError(f'{a.dtype} samples are not supported (8- or 16-bit integers only)')
     return _split_alpha(a)
 
@@ -178,7 +180,7 @@ def read_photo(path: str | Path) -> Photo:
     try: rgb, alpha, icc, exif, orientation, fmt, (xmp, comment) = _open(path)
     except PhotoError: raise
     except UnidentifiedImageError: raise PhotoError('not an image file (or an unsupported format)') from None
-    except (OSError, SyntaxError, EOFError, ValueError, struct.error, tifffile.TiffFileError) as e:
+    except (OSError, SyntaxError, EOFError, ValueError, struct.error, zlib.error) as e:   # tifffile's TiffFileError is a ValueError
         raise PhotoError(f'cannot decode {path.suffix or "file"} ({str(e).splitlines()[0] if str(e) else type(e).__name__}): truncated or corrupt?') from None
     rgb, icc = _to_srgb(rgb, icc)
     return Photo(orient_pixels(rgb, orientation), None if alpha is None else orient_pixels(alpha, orientation),
@@ -213,6 +215,7 @@ def _encode(photo: Photo, fmt: str, quality: int) -> bytes:
     "The bytes of `photo` in format `fmt`."
     if photo.bits == 16 and fmt in ('JPEG', 'WEBP'): raise PhotoError(f'{fmt} holds 8 bits per channel; write 16-bit photos as .png or .tif')
     if fmt == 'TIFF':
+        import tifffile
         b = io.BytesIO()
         a = photo.pixels if photo.alpha is None else np.dstack([photo.pixels, photo.alpha])
         tags = [(t, kind, len(v), v, True) for t, kind, v in ((34675, 7, photo.icc), (700, 1, photo.xmp)) if v]

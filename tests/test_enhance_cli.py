@@ -53,3 +53,19 @@ def test_enhance_refuses_bad_options_in_one_line(cli, data_dir, tmp_path):
     for args in (('--strength', 3), ('--model', tmp_path/'no_model')):
         r = cli('enhance', src, '-o', tmp_path/'out', *args)
         assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and 'Traceback' not in r.stderr, r.stderr
+
+
+# What `enhance` must not load: the training stack, timm (whose torchvision import pulls in torch._dynamo), colour-science
+# (the filter tables are shipped, chapter 03), plotting and the 16-bit TIFF codec. Together they once tripled the start-up.
+NOT_AT_START = ('fastai', 'timm', 'torchvision', 'diffusers', 'transformers', 'torch._dynamo', 'colour', 'matplotlib', 'scipy', 'tifffile')
+
+
+def test_enhance_loads_no_heavy_package(data_dir, tmp_path):
+    import subprocess, sys
+    from conftest import ENV, ROOT
+    src = _photo(data_dir, tmp_path)
+    code = ('import sys; from filternet_coco.cli import main; rc = main(sys.argv[1:]); '
+            f'print("loaded:", *[m for m in {NOT_AT_START!r} if m in sys.modules]); sys.exit(rc)')
+    r = subprocess.run([sys.executable, '-c', code, 'enhance', str(src), '-o', str(tmp_path/'out')], capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == 'loaded:', r.stdout

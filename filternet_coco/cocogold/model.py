@@ -151,7 +151,7 @@ class PixelVAE(ModelMixin, ConfigMixin):
 
 # %% ../../nbs/23_cocogold_model.ipynb #5a71c09a
 def load_effnet_lite0(path=None) -> nn.Module:
-    "timm's tf_efficientnet_lite0 with the ImageNet weights loaded strictly (the one key mapping, `pretrained.load_lite0`), in eval mode."
+    "EfficientNet-Lite0 (timm's tf_efficientnet_lite0 layout) with the ImageNet weights loaded strictly (the one key mapping, `pretrained.load_lite0`), in eval mode."
     return load_lite0(True, path).eval()
 
 # %% ../../nbs/23_cocogold_model.ipynb #f1d4912f
@@ -173,8 +173,7 @@ class ImageFeatures(ModelMixin, ConfigMixin):
     def __init__(self, skip_channels: tuple = (16,), skip_strides: tuple = (1,), mid_channels: int = 16, mid_stride: int = 1,
                  input_scale: int = 2, pretrained: bool = True):
         super().__init__()
-        import timm
-        net = load_effnet_lite0() if pretrained else timm.create_model('tf_efficientnet_lite0', pretrained=False)
+        net = load_effnet_lite0() if pretrained else load_lite0(False)
         self.n_stages = _EFF_STAGES[min(16, input_scale * max(max(skip_strides), mid_stride))][0]
         self.stem = nn.Sequential(net.conv_stem, net.bn1)
         self.blocks = nn.ModuleList(net.blocks[:self.n_stages]).requires_grad_(False)

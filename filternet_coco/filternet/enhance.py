@@ -28,7 +28,8 @@ def load_default_model(path: str | Path | None = None, device: str = 'cpu') -> F
         what = 'default FilterNet weights' if path == DEFAULT_MODEL_DIR else 'FilterNet weights'
         raise FileNotFoundError(f'{what} not found: {path/"model.safetensors"} is missing; train them with `make train-default` '
                                 f'(the recipe of chapter 16) or pass a folder written by FilterNet.save_pretrained (--model PATH)')
-    with warnings.catch_warnings():   # fastai's import-time torch.jit.script warning is noise on a command line
+    from filternet_coco.render import _one_thread   # ~600 small initialisations and copies: on a busy 2-core CPU, 65 ms with one thread, 250 with two
+    with warnings.catch_warnings(), _one_thread():   # fastai's import-time torch.jit.script warning is noise on a command line
         warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)
         return FilterNet.from_pretrained(path, device=device).float()
 
