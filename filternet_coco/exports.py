@@ -13,7 +13,8 @@ from PIL import ImageFilter
 import filternet_coco
 from .params import FilterParams
 from .filters import apply_filters, EV_PER_UNIT
-from .render import active_filters, _one_thread, render_photo
+from .render import active_filters, render_photo
+from .core import limit_threads
 from .io import FORMATS, UserError, write_atomic, read_photo, write_photo, run_batch, check_output
 
 # %% auto #0
@@ -34,7 +35,7 @@ def bake_cube(params: FilterParams, size: int = 33) -> np.ndarray:
     x = torch.stack([r, g, b]).reshape(1, 3, 1, -1)
     names, vals = active_filters(params)
     if names:
-        with _one_thread(), torch.no_grad(): x = apply_filters(x, torch.tensor([vals], dtype=torch.float64), names)
+        with limit_threads(1), torch.no_grad(): x = apply_filters(x, torch.tensor([vals], dtype=torch.float64), names)
     return x.reshape(3, size, size, size).permute(1, 2, 3, 0).numpy()
 
 def write_cube(path: str | Path, params: FilterParams, size: int = 33, title: str | None = None) -> Path:

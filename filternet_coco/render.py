@@ -6,11 +6,11 @@
 from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from contextlib import contextmanager
 import numpy as np, torch, cv2
 from .color import srgb_to_linear, linear_to_srgb
 from .params import FILTERS, FilterParams
 from .filters import apply_filters, color_matrix, EV_PER_UNIT
+from .core import limit_threads
 
 # %% auto #0
 __all__ = ['POST_BITS', 'active_filters', 'bake_lut', 'bake_tone_lut', 'colour_matrix', 'render_photo', 'reference_render',
@@ -22,20 +22,13 @@ def active_filters(params: FilterParams, colour: bool = True) -> tuple[list, lis
     names = [n for n in FILTERS if getattr(params, n) and (colour or n not in ('temperature', 'tint'))]
     return names, [getattr(params, n) for n in names]
 
-@contextmanager
-def _one_thread():
-    "Run torch single-threaded inside the block: 1-D tables are too small to share, and on a busy CPU threads only collide."
-    n = torch.get_num_threads(); torch.set_num_threads(1)
-    try: yield
-    finally: torch.set_num_threads(n)
-
 def _apply_channelwise(srgb: torch.Tensor, params: FilterParams) -> torch.Tensor:
     "`apply_filters` (without temperature and tint) on a 1-D float64 ramp of sRGB values."
     names, vals = active_filters(params, colour=False)
     if not names: return srgb
     n = len(srgb); pad = -n % 3                       # spread the ramp over 3 channels: 3x less work
     x = torch.cat([srgb, srgb.new_zeros(pad)]).view(1, 3, 1, -1)
-    with _one_thread(), torch.no_grad(): out = apply_filters(x, torch.tensor([vals], dtype=torch.float64), names)
+    with limit_threads(1), torch.no_grad(): out = apply_filters(x, torch.tensor([vals], dtype=torch.float64), names)   # 1-D tables: too small to share, and on a busy CPU threads only collide
     return out.reshape(-1)[:n]
 
 def bake_lut(params: FilterParams, bits: int = 8) -> np.ndarray:
@@ -122,7 +115,7 @@ def reference_render(pixels: np.ndarray, params: FilterParams) -> np.ndarray:
     x = torch.from_numpy(pixels.astype(np.float64) / top).permute(2, 0, 1)[None]
     names, vals = active_filters(params)
     if not names: return x[0].permute(1, 2, 0).numpy()
-    with _one_thread(), torch.no_grad(): out = apply_filters(x, torch.tensor([vals], dtype=torch.float64), names)
+    with limit_threads(1), torch.no_grad(): out = apply_filters(x, torch.tensor([vals], dtype=torch.float64), names)   # 1-D tables: too small to share, and on a busy CPU threads only collide
     return out[0].permute(1, 2, 0).numpy()
 
 def render_error(pixels: np.ndarray, params: FilterParams) -> float:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_filternet_data.ipynb #8b6a2010
 from __future__ import annotations
-import contextlib, csv, json, os, shutil, sys
+import csv, io, json, shutil, sys
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image
@@ -17,6 +17,7 @@ import fastai.vision.data  # noqa: F401 (registers show_batch for (TensorImage, 
 from ..params import parse_filters
 from ..samples import list_photos, shared_data
 from ..degrade import sample_params, degrade, get_regime
+from ..core import write_atomic, limit_threads
 
 # %% auto #0
 __all__ = ['WORK_SIZE', 'assign_splits', 'crop_box', 'square_thumbnail', 'plan_pairs', 'write_photo_pairs', 'build_pairs',
@@ -79,10 +80,9 @@ def plan_pairs(sources: list, regime: str = 'moderate', filters=6, runs: int = 1
 
 # %% ../../nbs/10_filternet_data.ipynb #7df4c528
 def _save_png(path: Path, arr: np.ndarray):
-    "Write a PNG atomically (temporary name, then rename)."
-    tmp = path.with_name(path.name + '.tmp')
-    Image.fromarray(arr).save(tmp, format='PNG')
-    os.replace(tmp, path)
+    "Write a PNG atomically (`core.write_atomic`)."
+    b = io.BytesIO(); Image.fromarray(arr).save(b, format='PNG')
+    write_atomic(path, b.getvalue())
 
 def _load_work(path: Path, size: int) -> np.ndarray:
     "The photo as uint8 RGB, long side at most WORK_SIZE * size; a clear error naming a bad file."
@@ -123,19 +123,11 @@ def _check_out(out: Path, config: dict, overwrite: bool):
     diff = [k for k in config if old.get(k) != config[k]]
     if diff: raise FileExistsError(f'{out} holds an unfinished dataset built with another {diff[0]} ({old.get(diff[0])!r} != {config[diff[0]]!r}); pass overwrite to rebuild it')
 
-@contextlib.contextmanager
-def _single_thread():
-    "Run torch on one thread (deterministic bytes; faster for 299-px images on a busy CPU)."
-    n = torch.get_num_threads(); torch.set_num_threads(1)
-    try: yield
-    finally: torch.set_num_threads(n)
-
 def _write_csv(path: Path, rows: list[dict]):
-    "Write `rows` as CSV atomically."
-    tmp = path.with_name(path.name + '.tmp')
-    with open(tmp, 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator='\n'); w.writeheader(); w.writerows(rows)
-    os.replace(tmp, path)
+    "Write `rows` as CSV atomically (`core.write_atomic`)."
+    s = io.StringIO()
+    w = csv.DictWriter(s, fieldnames=list(rows[0]), lineterminator='\n'); w.writeheader(); w.writerows(rows)
+    write_atomic(path, s.getvalue())
 
 # %% ../../nbs/10_filternet_data.ipynb #49dd0237
 def build_pairs(photos_dir, out_dir, regime: str = 'moderate', filters=6, runs: int = 10, seed: int = 0, size: int = 299,
@@ -149,7 +141,7 @@ def build_pairs(photos_dir, out_dir, regime: str = 'moderate', filters=6, runs: 
     for d in ('degraded', 'original'): (out/d).mkdir(parents=True, exist_ok=True)
     (out/'dataset.json').write_text(json.dumps(config, indent=1) + '\n')
     rows = plan_pairs(sources, regime, names, runs, seed, valid_pct, test_pct)
-    with _single_thread():
+    with limit_threads(1):   # deterministic bytes; faster for 299-px images on a busy CPU
         for i in (progress_bar(range(len(sources)), leave=False) if progress else range(len(sources))):
             write_photo_pairs(sources[i][1], rows[i * runs:(i + 1) * runs], out, names, size, seed)
     _write_csv(out/'index.csv', rows)

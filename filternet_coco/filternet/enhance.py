@@ -28,8 +28,8 @@ def load_default_model(path: str | Path | None = None, device: str = 'cpu') -> F
         what = 'default FilterNet weights' if path == DEFAULT_MODEL_DIR else 'FilterNet weights'
         raise FileNotFoundError(f'{what} not found: {path/"model.safetensors"} is missing; train them with `make train-default` '
                                 f'(the recipe of chapter 16) or pass a folder written by FilterNet.save_pretrained (--model PATH)')
-    from filternet_coco.render import _one_thread   # ~600 small initialisations and copies: on a busy 2-core CPU, 65 ms with one thread, 250 with two
-    with warnings.catch_warnings(), _one_thread():   # fastai's import-time torch.jit.script warning is noise on a command line
+    from filternet_coco.core import limit_threads   # ~600 small initialisations and copies: on a busy 2-core CPU, 65 ms with one thread, 250 with two
+    with warnings.catch_warnings(), limit_threads(1):   # fastai's import-time torch.jit.script warning is noise on a command line
         warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)
         return FilterNet.from_pretrained(path, device=device).float()
 
@@ -58,9 +58,9 @@ def scale_params(params: FilterParams, strength: float) -> FilterParams:
 
 def predict_params(thumb: np.ndarray, model: FilterNet | None = None, strength: float = 1.0) -> FilterParams:
     "The filter settings `model` (default: the embedded one) predicts for a thumbnail, times `strength`."
-    from filternet_coco.render import _one_thread
+    from filternet_coco.core import limit_threads
     model, strength = model or _cached_model(None), _check_strength(strength)
-    with _one_thread(): params = model.predict_params(to_uint8(thumb))   # one 160-px image: threads only add overhead
+    with limit_threads(1): params = model.predict_params(to_uint8(thumb))   # one 160-px image: threads only add overhead
     return scale_params(params, strength)
 
 def enhance(image: np.ndarray | Image.Image, model: FilterNet | None = None, strength: float = 1.0) -> tuple:
