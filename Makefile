@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-all demo sync readme docs bench clean train-default pairs
+.PHONY: install test test-all demo sync readme docs bench clean train-default ablation pairs
 
 # Create the virtual environment once and install the package editable with every
 # extra the tests use; re-run only when settings.ini or setup.py change.
@@ -49,6 +49,11 @@ demo: $(STAMP)
 # photos, evaluate on the held-out ones and write filternet_coco/weights/filternet_default (about an hour on 2 CPU cores).
 train-default: $(STAMP)
 	@$(BIN)/filternet-coco train --config default --name filternet-default --ship filternet_coco/weights/filternet_default
+
+# Table 5.1 at this scale (chapter 16): one short run per row of ABLATIONS (10-15 minutes each on 2 CPU cores; rows
+# already trained in runs/ablation are reused), scored on the held-out photos into the shipped folder's ablation.json.
+ablation: $(STAMP)
+	@$(BIN)/python -c "from filternet_coco.filternet.recipe import *; write_ablation('filternet_coco/weights/filternet_default/ablation.json', train_ablations())"
 
 # The thesis's pre-generated pairs (moderate regime, 6 filters, 10 runs per photo) for the `base` recipe:
 # make pairs, then filternet-coco train --config base --dataset $(PAIRS).

@@ -28,14 +28,15 @@ def test_train_debug_recipe_on_the_fly_resumes(cli, data_dir, tmp_path):
     assert r.returncode == 0, r.stderr
     run = next((tmp_path/'runs').iterdir())
     assert run.name.endswith('-debug')
-    assert {f.name for f in run.iterdir()} == {'config.json', 'split.json', 'history.csv', 'checkpoint-1', 'checkpoint-2', 'model'}
-    assert {f.name for f in (run/'checkpoint-2').iterdir()} == {'model.safetensors', 'optimizer.pt', 'rng.pt', 'state.json'}
+    # stages 0 (statistics branch), 1 (frozen body) and 2 (fine-tuning), one epoch each; the last two checkpoints are kept
+    assert {f.name for f in run.iterdir()} == {'config.json', 'split.json', 'history.csv', 'checkpoint-2', 'checkpoint-3', 'model'}
+    assert {f.name for f in (run/'checkpoint-3').iterdir()} == {'model.safetensors', 'optimizer.pt', 'rng.pt', 'state.json'}
     split = json.loads((run/'split.json').read_text())
     assert (len(split['train']), len(split['valid']), len(split['test'])) == (5, 2, 1)
-    shutil.rmtree(run/'checkpoint-2'); shutil.rmtree(run/'model')     # killed during fine-tuning
+    shutil.rmtree(run/'checkpoint-3'); shutil.rmtree(run/'model')     # killed during fine-tuning
     r = cli('train', '--resume', run, '--photos', tmp_path/'photos')       # the same photos as the killed run
     assert r.returncode == 0, r.stderr
-    assert (run/'checkpoint-2').is_dir() and (run/'model'/'model.safetensors').is_file()
+    assert (run/'checkpoint-3').is_dir() and (run/'model'/'model.safetensors').is_file()
 
 
 def test_train_refuses_bad_input_with_one_line(cli, tmp_path):

@@ -44,6 +44,9 @@ class FilterNetConfig:
     hidden: int = 512             # width of the head's hidden layer
     dropout: float = 0.25         # dropout of both head blocks
     stats: bool = False           # global-statistics branch beside the pooled CNN features (beyond the thesis)
+    stats_hidden: int = 256       # width of the statistics branch's two hidden layers
+    stats_draws: int = 0          # recipe: draws of the pool that pre-trains the statistics branch alone (0: none)
+    stats_epochs: int = 0         # recipe: epochs over that pool, batches of 128
     thumb: str = 'squash'         # network input: 'squash' the frame to a square (thesis) | 'crop': aspect kept, centre square + whole-frame stats
     quantize: bool = False        # 10-bit linear quantisation (straight-through) around the render layer
     shrink: float = 1.0           # inference multiplier of the predicted params (calibrated on validation photos)
@@ -150,39 +153,50 @@ class Maskout(nn.Module):
 
 # %% ../../nbs/11_filternet_model.ipynb #4c696cfa
 class FilterNetHead(nn.Module):
-    "Table 3.1 head on `nf` body channels (+ `n_stats` global statistics): n_out values in (-1, 1), then Maskout."
-    def __init__(self, nf: int, n_out: int, hidden: int = 512, dropout: float = 0.25, maskout: float = 0.1, small_init: bool = True, n_stats: int = 0):
+    "Table 3.1 head on `nf` body channels (+ a branch on `n_stats` global statistics, added before the sigmoid): n_out values in (-1, 1), then Maskout."
+    def __init__(self, nf: int, n_out: int, hidden: int = 512, dropout: float = 0.25, maskout: float = 0.1, small_init: bool = True,
+                 n_stats: int = 0, stats_hidden: int = 256):
         super().__init__()
-        n_in, self.n_stats = 2 * nf + n_stats, n_stats
+        n_in, self.n_stats = 2 * nf, n_stats
         self.mlp = nn.Sequential(nn.BatchNorm1d(n_in), nn.Dropout(dropout), nn.Linear(n_in, hidden), nn.ReLU(inplace=True),
                                  nn.BatchNorm1d(hidden), nn.Dropout(dropout), nn.Linear(hidden, n_out))
+        if n_stats: self.stats_mlp = nn.Sequential(nn.BatchNorm1d(n_stats), nn.Linear(n_stats, stats_hidden), nn.ReLU(inplace=True),
+                                                   nn.Linear(stats_hidden, stats_hidden), nn.ReLU(inplace=True), nn.Linear(stats_hidden, n_out))
         self.maskout = Maskout(maskout)
-        for m in self.mlp:
-            if isinstance(m, nn.Linear): nn.init.kaiming_normal_(m.weight); nn.init.zeros_(m.bias)
-        if small_init: nn.init.normal_(self.mlp[-1].weight, 0., 0.01)
+        for mlp in (self.mlp, self.stats_mlp) if n_stats else (self.mlp,):
+            for m in mlp:
+                if isinstance(m, nn.Linear): nn.init.kaiming_normal_(m.weight); nn.init.zeros_(m.bias)
+            if small_init: nn.init.normal_(mlp[-1].weight, 0., 0.01)
+        if n_stats: nn.init.zeros_(self.mlp[-1].weight)    # the CNN part starts silent: it learns a residual on the statistics branch
 
     def pool(self, f: Tensor) -> Tensor:
         "Concatenated max and average pooling of body features (B, C, H, W) -> (B, 2C)."
         return torch.cat([F.adaptive_max_pool2d(f, 1), F.adaptive_avg_pool2d(f, 1)], 1).flatten(1)
 
+    def stats_logits(self, stats: Tensor | None) -> Tensor:
+        "The statistics branch's contribution (B, n_out) to the logits."
+        if stats is None or stats.shape[1:] != (self.n_stats,): raise ValueError(f'this head needs global statistics of shape (B, {self.n_stats})')
+        return self.stats_mlp(stats)
+
     def from_pooled(self, pooled: Tensor, stats: Tensor | None = None) -> Tensor:
-        "Intensities from pooled features (and the statistics vector when the head has that branch)."
-        if self.n_stats:
-            if stats is None or stats.shape[1:] != (self.n_stats,): raise ValueError(f'this head needs global statistics of shape (B, {self.n_stats})')
-            pooled = torch.cat([pooled, stats.to(pooled.dtype)], 1)
-        return self.maskout(torch.sigmoid(self.mlp(pooled)) * 2 - 1)
+        "Intensities from pooled features (+ the statistics branch's logits when the head has one)."
+        z = self.mlp(pooled)
+        if self.n_stats: z = z + self.stats_logits(stats).to(z.dtype)
+        return self.maskout(torch.sigmoid(z) * 2 - 1)
 
     def forward(self, f: Tensor, stats: Tensor | None = None) -> Tensor: return self.from_pooled(self.pool(f), stats)
 
-def create_filternet_head(nf: int, n_out: int, hidden: int = 512, dropout: float = 0.25, maskout: float = 0.1, small_init: bool = True, n_stats: int = 0) -> FilterNetHead:
-    "Table 3.1 head on `nf` body channels: n_out values in (-1, 1), then Maskout."
-    return FilterNetHead(nf, n_out, hidden, dropout, maskout, small_init, n_stats)
+def create_filternet_head(nf: int, n_out: int, hidden: int = 512, dropout: float = 0.25, maskout: float = 0.1, small_init: bool = True,
+                          n_stats: int = 0, stats_hidden: int = 256) -> FilterNetHead:
+    "Table 3.1 head on `nf` body channels (+ the statistics branch): n_out values in (-1, 1), then Maskout."
+    return FilterNetHead(nf, n_out, hidden, dropout, maskout, small_init, n_stats, stats_hidden)
 
 # %% ../../nbs/11_filternet_model.ipynb #fa49b857
 def _q10(x: Tensor) -> Tensor:
-    "sRGB values whose linear light is rounded to 10 bits, with a straight-through gradient."
+    "sRGB values whose linear light is rounded to 10 bits, with a straight-through gradient (also at levels 0 and 1023)."
     lin = srgb_to_linear(x)
-    return linear_to_srgb(lin + (quantize(lin) - lin).detach())
+    s = linear_to_srgb(lin)
+    return s + (linear_to_srgb(quantize(lin.detach())) - s).detach()   # rounding outside the graph: clamp's zero gradient at 0 never enters
 
 def render_params(x: Tensor, params: Tensor, names, space: str = 'linear', quantize_10bit: bool = False) -> Tensor:
     "Render `params` on sRGB batch `x` with the maths in linear light or directly on the sRGB values (optionally at 10 bits)."
@@ -199,7 +213,7 @@ class FilterNet(nn.Module):
         self.config = config = config or FilterNetConfig(**kwargs)
         self.body, nf, (mean, std) = create_body(config.backbone, config.pretrained, config.weights)
         self.head = create_filternet_head(nf, len(config.names), config.hidden, config.dropout, config.maskout, config.small_init,
-                                          N_STATS if config.stats else 0)
+                                          N_STATS if config.stats else 0, config.stats_hidden)
         self.register_buffer('mean', torch.tensor(mean)[:, None, None], persistent=False)
         self.register_buffer('std', torch.tensor(std)[:, None, None], persistent=False)
 

@@ -15,6 +15,7 @@ from torch.utils.data import Dataset
 from fastai.basics import Learner, DataLoaders, DataLoader, Callback, params
 from fastai.callback.schedule import *  # noqa: F401,F403 (fit_one_cycle)
 from fastai.callback.progress import CSVLogger
+from fastprogress.fastprogress import progress_bar
 from ..params import parse_filters
 from ..degrade import sample_params
 from ..filters import apply_filters
@@ -26,19 +27,20 @@ from .data import assign_splits, _photo_sources
 from .train import psnr, FrozenBodyBN
 
 # %% auto #0
-__all__ = ['PRESETS', 'ABLATION_BUDGET', 'ABLATIONS', 'get_config', 'mild_params', 'draw_params', 'recipe_photos', 'load_frames',
-           'OnTheFly', 'body_stages', 'recipe_splitter', 'RunCheckpoint', 'recipe_dataloaders', 'train_recipe',
-           'eval_sets', 'calibrate_shrink', 'evaluate_model', 'results_markdown', 'ship_model', 'train_ablations',
-           'ablation_rows']
+__all__ = ['PRESETS', 'STATS_BS', 'ABLATION_BUDGET', 'ABLATIONS', 'get_config', 'mild_params', 'draw_params', 'recipe_photos',
+           'load_frames', 'OnTheFly', 'body_stages', 'recipe_splitter', 'FrozenStatsBN', 'RunCheckpoint', 'StatsBranch',
+           'stats_pool', 'recipe_dataloaders', 'train_recipe', 'eval_sets', 'calibrate_shrink', 'evaluate_model',
+           'results_markdown', 'ship_model', 'train_ablations', 'ablation_rows', 'write_ablation']
 
 # %% ../../nbs/16_filternet_recipe.ipynb #4231b8cd
 PRESETS = {
     'base': FilterNetConfig(),
     'debug': FilterNetConfig(img_size=64, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
-                             coco=False, epochs=1, finetune_epochs=1, bs=4, epoch_len=8, loss_size=32, train_from=6, lr=2e-3, hidden=64),
+                             coco=False, epochs=1, finetune_epochs=1, bs=4, epoch_len=8, loss_size=32, train_from=6, lr=2e-3, hidden=64,
+                             stats_hidden=32, stats_draws=256, stats_epochs=1),
     'default': FilterNetConfig(img_size=128, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
-                               coco=True, epochs=2, finetune_epochs=8, bs=32, epoch_len=512, loss_size=48, train_from=4,
-                               body_lr=0.1, lr=2e-3),
+                               coco=True, stats_draws=16000, stats_epochs=30, epochs=0, finetune_epochs=0, bs=32, epoch_len=512,
+                               loss_size=48, train_from=4, body_lr=0.1, lr=2e-3),
 }
 
 def get_config(spec: str | Path | FilterNetConfig = 'default', **overrides) -> FilterNetConfig:
@@ -108,7 +110,14 @@ class OnTheFly(Dataset):
         x, o = self._square(deg, y0, x0), self._square(frame, y0, x0)
         ls = c.loss_size or s
         small = lambda t: F.interpolate(t, (ls, ls), mode='area')[0] if ls != s else t[0]
-        return x[0], global_stats(deg)[0], small(x), small(o)
+        return x[0], global_stats(self._window(deg, g) if self.augment else deg)[0], small(x), small(o)
+
+    def _window(self, t: Tensor, g: torch.Generator) -> Tensor:
+        "A random window of `t` covering 60-100 % of each side: the statistics of more frames than there are photos."
+        (h, w), f = t.shape[-2:], 0.6 + 0.4 * torch.rand(2, generator=g)
+        wh, ww = max(8, round(h * float(f[0]))), max(8, round(w * float(f[1])))
+        y, x = int(torch.randint(0, h - wh + 1, (), generator=g)), int(torch.randint(0, w - ww + 1, (), generator=g))
+        return t[..., y:y + wh, x:x + ww]
 
 # %% ../../nbs/16_filternet_recipe.ipynb #b8fdf8ff
 def body_stages(net: FilterNet) -> list[nn.Module]:
@@ -117,11 +126,21 @@ def body_stages(net: FilterNet) -> list[nn.Module]:
     if net.config.backbone == 'efficientnet_lite0': return [nn.Sequential(b[0], b[1]), *b[2], nn.Sequential(b[3], b[4])]
     return list(b.children())
 
+def _pretrained_stats(c: FilterNetConfig) -> bool: return c.stats and c.stats_draws > 0 and c.stats_epochs > 0
+
 def recipe_splitter(net: FilterNet) -> list:
-    "Parameter groups [body stages >= train_from, head]; earlier stages are frozen for good."
+    "Parameter groups [body stages >= train_from, head]; earlier stages, and a pre-trained statistics branch, are frozen for good."
     st = body_stages(net)
     for m in st[:net.config.train_from]: m.requires_grad_(False)
-    return [params(nn.ModuleList(st[net.config.train_from:])), params(net.head)]
+    head = [p for n, p in net.head.named_parameters() if not (_pretrained_stats(net.config) and n.startswith('stats_mlp.'))]
+    if _pretrained_stats(net.config): net.head.stats_mlp.requires_grad_(False)
+    return [params(nn.ModuleList(st[net.config.train_from:])), head]
+
+class FrozenStatsBN(Callback):
+    "A pre-trained statistics branch keeps its BatchNorm running statistics in the CNN stages (eval mode)."
+    order = 1
+    def before_train(self):
+        if _pretrained_stats(self.learn.model.config): self.learn.model.head.stats_mlp.eval()
 
 def _rng_state() -> dict:
     return dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate())
@@ -130,13 +149,34 @@ def _set_rng_state(s: dict):
     torch.set_rng_state(s['torch']); np.random.set_state(s['numpy']); random.setstate(s['python'])
 
 class RunCheckpoint(Callback):
-    "After every epoch: `checkpoint-<step>/` in the run folder (model, optimizer, RNG, stage, metrics); keeps `keep`."
+    "After every epoch: `checkpoint-<step>/` in the run folder (`model`'s weights, optimizer, RNG, stage, metrics); keeps `keep`."
     order = 70   # after the Recorder has the epoch's metrics
-    def __init__(self, run: Path, stage: str, offset: int, keep: int = 2): self.run, self.stage, self.offset, self.keep = Path(run), stage, offset, keep
+    def __init__(self, run: Path, stage: str, offset: int, keep: int = 2, model: nn.Module | None = None):
+        self.run, self.stage, self.offset, self.keep, self.net = Path(run), stage, offset, keep, model
     def after_epoch(self):
         vals = dict(zip(self.recorder.metric_names[1:-1], map(float, self.recorder.log[1:-1])))
-        save_checkpoint(self.run, self.offset + self.epoch + 1, {'model': self.learn.model.state_dict()},
+        net = self.learn.model if self.net is None else self.net
+        save_checkpoint(self.run, self.offset + self.epoch + 1, {'model': net.state_dict()},
                         {'stage': self.stage, 'epoch': self.epoch, **vals}, {'optimizer': self.learn.opt.state_dict(), 'rng': _rng_state()}, self.keep)
+
+# %% ../../nbs/16_filternet_recipe.ipynb #8e8463b9
+class StatsBranch(nn.Module):
+    "A FilterNet's statistics branch alone, with its render layer: (stats, degraded) -> edited (the FilterNet's own modules)."
+    def __init__(self, net: FilterNet):
+        super().__init__()
+        self.head, self._render = net.head, net.render
+    def forward(self, stats: Tensor, src: Tensor) -> Tensor:
+        return self._render(src, self.head.maskout(torch.sigmoid(self.head.stats_logits(stats)) * 2 - 1))
+
+STATS_BS = 128   # batch size of the statistics branch's pre-training
+
+def stats_pool(frames: list, config: FilterNetConfig, n: int) -> list[tuple]:
+    "`n` items (statistics, degraded small, original small) drawn like `OnTheFly`'s, from a generator of their own (seed + 2)."
+    ds = OnTheFly(frames, config, length=n)
+    with torch.random.fork_rng():
+        torch.manual_seed(config.seed + 2)
+        return [ds[i][1:] for i in progress_bar(range(n), leave=False)]
+
 
 # %% ../../nbs/16_filternet_recipe.ipynb #2ddb73de
 def recipe_dataloaders(config: FilterNetConfig, photos: dict | None = None, cache='data_cache', valid_draws: int = 1) -> DataLoaders:
@@ -152,13 +192,16 @@ def recipe_dataloaders(config: FilterNetConfig, photos: dict | None = None, cach
     return DataLoaders(dl(train, shuffle=config.data == 'fixed', drop_last=True), dl(valid))
 
 def _learner(net, dls, config, run, stage, offset) -> Learner:
-    cbs = [FrozenBodyBN(), CSVLogger('history.csv', append=True), RunCheckpoint(run, stage, offset)]
+    if stage == 'stats':   # the branch alone: only its parameters train
+        return Learner(dls, StatsBranch(net), loss_func=FilterNetLoss(config), splitter=lambda m: [params(m.head.stats_mlp)], metrics=[psnr],
+                       path=run, cbs=[CSVLogger('history.csv', append=True), RunCheckpoint(run, stage, offset, model=net)])
+    cbs = [FrozenBodyBN(), FrozenStatsBN(), CSVLogger('history.csv', append=True), RunCheckpoint(run, stage, offset)]
     return Learner(dls, net, loss_func=FilterNetLoss(config), splitter=recipe_splitter, metrics=[psnr], path=run, train_bn=False, cbs=cbs)
 
-def _stage(learn, n, lr, start, freeze):
-    if start >= n: return
-    learn.create_opt(); learn.freeze() if freeze else learn.unfreeze()
-    learn.fit_one_cycle(n, lr, start_epoch=start)
+def _stats_dataloaders(config, photos, cache, dls) -> DataLoaders:
+    "DataLoaders of the statistics branch's pool and of the recipe's own validation items."
+    pool = stats_pool(load_frames(photos['train'], config.img_size, cache), config, config.stats_draws)
+    return DataLoaders.from_dsets(pool, [dls.valid.dataset[i][1:] for i in range(len(dls.valid.dataset))], bs=STATS_BS, num_workers=0)
 
 def train_recipe(config: FilterNetConfig | str = 'default', out: str | Path = 'runs', name: str | None = None,
                  resume: str | Path | None = None, cache: str | Path | None = 'data_cache', photos: dict | None = None) -> tuple[FilterNet, Path]:
@@ -179,10 +222,11 @@ def train_recipe(config: FilterNetConfig | str = 'default', out: str | Path = 'r
     done = 0
     if ck is not None:
         tensors, state = load_checkpoint(ck); net.load_state_dict(tensors['model']); done = state['step']
-    for stage, n, lr, offset, freeze in (('frozen', config.epochs, config.lr, 0, True),
-                                         ('finetune', config.finetune_epochs, slice(config.lr * config.body_lr, config.lr), config.epochs, False)):
+    ns = config.stats_epochs if config.stats and config.stats_draws else 0
+    for stage, n, lr, offset, freeze in (('stats', ns, config.lr, 0, False), ('frozen', config.epochs, config.lr, ns, True),
+                                         ('finetune', config.finetune_epochs, slice(config.lr * config.body_lr, config.lr), ns + config.epochs, False)):
         if done >= offset + n: continue
-        learn = _learner(net, dls, config, run, stage, offset)
+        learn = _learner(net, _stats_dataloaders(config, photos, cache, dls) if stage == 'stats' else dls, config, run, stage, offset)
         learn.create_opt(); learn.freeze() if freeze else learn.unfreeze()
         if ck is not None:   # continue the random streams, and the optimizer if the stage was under way
             _set_rng_state(torch.load(ck/'rng.pt', weights_only=False)); ck = ck if done > offset else None
@@ -261,7 +305,8 @@ def ship_model(net: FilterNet, run: str | Path, dest: str | Path, photos: dict |
     results = evaluate_model(shipped, eval_sets(photos['test'], net.config.names, seed), fivek)
     for k, rows in results.items(): write_table(rows, dest/f'evaluation_{k.replace(" ", "_")}.csv')
     (dest/'evaluation.md').write_text(results_markdown(results))
-    info = dict(recipe=f'filternet-coco train --config {run.name.split("-", 2)[-1]} --ship', run=run.name,
+    preset = next((k for k in PRESETS if get_config(k, shrink=net.config.shrink) == net.config), None)   # the preset it is, if any
+    info = dict(recipe=f'filternet-coco train --config {preset or "config.json"} --ship', run=run.name,
                 config=json.loads(net.config.to_json()), test_sources=[n for n, _ in photos['test']],
                 split={k: len(v) for k, v in photos.items()}, history=_history(run), calibration=calib, shrink=shrink,
                 results=results, evaluation_seconds=time.time() - t0, torch=torch.__version__, threads=torch.get_num_threads(),
@@ -270,28 +315,36 @@ def ship_model(net: FilterNet, run: str | Path, dest: str | Path, photos: dict |
     return results
 
 # %% ../../nbs/16_filternet_recipe.ipynb #f1eb10dc
-ABLATION_BUDGET = dict(epochs=2, finetune_epochs=8, epoch_len=512)   # = the default recipe's own budget
+ABLATION_BUDGET = dict(epoch_len=512)   # = the default recipe's own; CNN stages, where a row has them: 2 frozen + 8 fine-tuning epochs
+_CNN = dict(epochs=2, finetune_epochs=8)
 ABLATIONS = {   # row name: overrides of the default recipe
-    'default recipe (the shipped model)': {},
-    'no statistics branch': dict(stats=False),
-    'frozen body (no fine-tuning)': dict(epochs=10, finetune_epochs=0),
-    'fixed degradations (10 per photo, thesis)': dict(data='fixed'),
+    'default recipe (the shipped model): statistics branch alone': {},
+    '+ CNN stages on top (frozen 2 + fine-tuned 8 epochs)': _CNN,
+    '+ CNN, frozen body only (10 epochs)': dict(epochs=10),
+    'CNN and branch trained together (no pre-training)': dict(stats_draws=0, **_CNN),
+    'CNN alone (no statistics branch)': dict(stats=False, **_CNN),
+    'CNN alone, fixed degradations (10 per photo, thesis)': dict(stats=False, data='fixed', **_CNN),
+    'CNN alone, squashed thumbnail (thesis)': dict(stats=False, thumb='squash', **_CNN),
     'moderate regime only (no mild, no clean)': dict(p_clean=0., p_mild=0.),
     'no COCO photos': dict(coco=False),
-    'squashed thumbnail (thesis)': dict(thumb='squash'),
 }
 
+def _slug(row: str) -> str:
+    import re
+    return re.sub('[^a-z0-9]+', '-', row.lower()).strip('-')
+
 def train_ablations(out: str | Path = 'runs/ablation', rows: dict = ABLATIONS, budget: dict = ABLATION_BUDGET, cache='data_cache') -> dict:
-    "Train one short run per row (skipping rows already trained in `out`); returns {row: model folder}."
+    "Train one short run per row (skipping rows already trained in `out/<row slug>`); returns {row: model folder}."
     out, done = Path(out), {}
-    for i, (row, over) in enumerate(rows.items()):
-        model = out/f'row{i}'/'model'
+    for row, over in rows.items():
+        model = out/_slug(row)/'model'
         if not model.is_dir():
-            _, run = train_recipe(get_config('default', **{**budget, **over}), out=out/f'row{i}', name='ablation', cache=cache)
-            (run/'model').rename(model.parent.mkdir(parents=True, exist_ok=True) or model)
+            _, run = train_recipe(get_config('default', **{**budget, **over}), out=out/_slug(row), name='ablation', cache=cache)
+            (run/'model').rename(model)
             (model.parent/'row.json').write_text(json.dumps({'row': row, 'overrides': over, 'run': run.name}) + '\n')
         done[row] = model
     return done
+
 
 # %% ../../nbs/16_filternet_recipe.ipynb #82a6b883
 @torch.no_grad()
@@ -308,3 +361,16 @@ def ablation_rows(models: dict, sets: dict) -> list[dict]:
             r[f'{k} PSNR'], r[f'{k} SSIM'] = sc['PSNR'], sc['SSIM']
         rows.append(r)
     return rows
+
+def write_ablation(dest: str | Path, models: dict, photos: dict | None = None, seed: int = 0) -> list[dict]:
+    "Score `models` {row: folder} on the held-out test sets and write the rows to JSON `dest` (rows of other names already there are kept)."
+    from datetime import date
+    photos = photos or recipe_photos(seed)
+    names = FilterNet.from_pretrained(next(iter(models.values()))).config.names
+    new = [{**r, 'measured': str(date.today())} for r in ablation_rows(models, eval_sets(photos['test'], names, seed))]
+    dest = Path(dest)
+    old = json.loads(dest.read_text()) if dest.is_file() else []
+    rows = new + [r for r in old if r['row'] not in {n['row'] for n in new}]
+    dest.write_text(json.dumps(rows, indent=1) + '\n')
+    return rows
+
