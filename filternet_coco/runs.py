@@ -48,11 +48,12 @@ def resolve_checkpoint(run: str | Path, resume: str | Path | None) -> Path | Non
 def save_checkpoint(run: str | Path, step: int, tensors: dict, state: dict | None = None, extra: dict | None = None, keep: int = 2) -> Path:
     "Write `checkpoint-<step>/` atomically: each {name: state dict} as name.safetensors, `extra` objects with torch.save, `state` as JSON."
     import torch
-    from safetensors.torch import save_file
+    from safetensors.torch import save
+    from filternet_coco.core import write_atomic
     run = Path(run); final = run/f'checkpoint-{step}'; tmp = run/f'.tmp-checkpoint-{step}'
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
     for name, sd in tensors.items():
-        save_file({k: v.detach().contiguous().cpu() for k, v in sd.items()}, tmp/f'{name}.safetensors', metadata={'format': 'pt'})
+        write_atomic(tmp/f'{name}.safetensors', save({k: v.detach().contiguous().cpu() for k, v in sd.items()}, metadata={'format': 'pt'}))   # the usual file mode (save_file writes 0600)
     for name, obj in (extra or {}).items(): torch.save(obj, tmp/f'{name}.pt')
     (tmp/'state.json').write_text(json.dumps({'step': step, **(state or {})}, indent=1) + '\n')
     if final.exists(): shutil.rmtree(final)

@@ -280,11 +280,12 @@ FilterNet.predict_params = _predict_params
 # %% ../../nbs/11_filternet_model.ipynb #f2e29a43
 def _save_pretrained(self: FilterNet, path: str | Path, dtype: torch.dtype | None = None) -> Path:
     "Write `config.json` and `model.safetensors` (in `dtype` if given) to folder `path`."
-    from safetensors.torch import save_file
+    from safetensors.torch import save
+    from filternet_coco.core import write_atomic
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     self.config.to_json(path/'config.json')
     sd = {k: (v.to(dtype) if dtype and v.is_floating_point() else v).detach().contiguous().cpu() for k, v in self.state_dict().items()}
-    save_file(sd, path/'model.safetensors', metadata={'format': 'pt'})
+    write_atomic(path/'model.safetensors', save(sd, metadata={'format': 'pt'}))   # atomic, and the usual file mode (save_file writes 0600)
     return path
 
 def _from_pretrained(cls, path: str | Path, device='cpu') -> FilterNet:
