@@ -198,9 +198,9 @@ def _learner(net, dls, config, run, stage, offset) -> Learner:
     cbs = [FrozenBodyBN(), FrozenStatsBN(), CSVLogger('history.csv', append=True), RunCheckpoint(run, stage, offset)]
     return Learner(dls, net, loss_func=FilterNetLoss(config), splitter=recipe_splitter, metrics=[psnr], path=run, train_bn=False, cbs=cbs)
 
-def _stats_dataloaders(config, photos, cache, dls) -> DataLoaders:
+def _stats_dataloaders(config, photos, dls) -> DataLoaders:
     "DataLoaders of the statistics branch's pool and of the recipe's own validation items."
-    pool = stats_pool(load_frames(photos['train'], config.img_size, cache), config, config.stats_draws)
+    pool = stats_pool(dls.train.dataset.frames[:len(photos['train'])], config, config.stats_draws)   # the frames `dls` loaded ('fixed' repeats them)
     return DataLoaders.from_dsets(pool, [dls.valid.dataset[i][1:] for i in range(len(dls.valid.dataset))], bs=STATS_BS, num_workers=0)
 
 def train_recipe(config: FilterNetConfig | str = 'default', out: str | Path = 'runs', name: str | None = None,
@@ -222,11 +222,11 @@ def train_recipe(config: FilterNetConfig | str = 'default', out: str | Path = 'r
     done = 0
     if ck is not None:
         tensors, state = load_checkpoint(ck); net.load_state_dict(tensors['model']); done = state['step']
-    ns = config.stats_epochs if config.stats and config.stats_draws else 0
+    ns = config.stats_epochs if _pretrained_stats(config) else 0
     for stage, n, lr, offset, freeze in (('stats', ns, config.lr, 0, False), ('frozen', config.epochs, config.lr, ns, True),
                                          ('finetune', config.finetune_epochs, slice(config.lr * config.body_lr, config.lr), ns + config.epochs, False)):
         if done >= offset + n: continue
-        learn = _learner(net, _stats_dataloaders(config, photos, cache, dls) if stage == 'stats' else dls, config, run, stage, offset)
+        learn = _learner(net, _stats_dataloaders(config, photos, dls) if stage == 'stats' else dls, config, run, stage, offset)
         learn.create_opt(); learn.freeze() if freeze else learn.unfreeze()
         if ck is not None:   # continue the random streams, and the optimizer if the stage was under way
             _set_rng_state(torch.load(ck/'rng.pt', weights_only=False)); ck = ck if done > offset else None
