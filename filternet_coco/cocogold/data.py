@@ -62,9 +62,10 @@ def load_image(root, info: dict, ann_file=None) -> np.ndarray:
     with Image.open(image_path(root, info, ann_file)) as im: return np.asarray(im.convert('RGB'))
 
 # %% ../../nbs/20_cocogold_data.ipynb #167acd93
-def crop_box(w: int, h: int, rng: np.random.Generator) -> tuple:
-    "The largest square `(x0, y0, side)` of a `w`x`h` image, at a random offset."
-    side = min(w, h)
+def crop_box(w: int, h: int, rng: np.random.Generator, zoom: float = 1.) -> tuple:
+    "A random square `(x0, y0, side)` of a `w`x`h` image: the largest one, or (`zoom` < 1) a side of U(zoom, 1) × the short side."
+    if not 0 < zoom <= 1: raise ValueError(f'zoom must be in (0, 1], not {zoom}')
+    side = min(w, h) if zoom == 1 else int(round(min(w, h) * rng.uniform(zoom, 1)))  # zoom 1 draws nothing more: the same crops as before
     return int(rng.integers(0, w - side + 1)), int(rng.integers(0, h - side + 1)), side
 
 def box_in_crop(bbox, crop) -> tuple:
@@ -97,10 +98,10 @@ def centred_crop(bbox, w: int, h: int) -> tuple:
     cx, cy = bbox[0] + bbox[2] / 2, bbox[1] + bbox[3] / 2
     return int(np.clip(round(cx - side / 2), 0, w - side)), int(np.clip(round(cy - side / 2), 0, h - side)), side
 
-def choose_crop(anns: list, w: int, h: int, rng: np.random.Generator, allowed: set, tries: int = 5) -> tuple:
+def choose_crop(anns: list, w: int, h: int, rng: np.random.Generator, allowed: set, tries: int = 5, zoom: float = 1.) -> tuple:
     "A random `(crop, category_id)` with a valid, allowed category (larger masks preferred)."
     for _ in range(tries):
-        crop = crop_box(w, h, rng)
+        crop = crop_box(w, h, rng, zoom)
         cats = {k: v for k, v in crop_categories(anns, crop).items() if k in allowed}
         if cats:
             ids, p = list(cats), np.array(list(cats.values()))
@@ -148,8 +149,11 @@ def eligible_images(coco, cat_ids, min_side: int = 300, image_ids=None, split: s
 # %% ../../nbs/20_cocogold_data.ipynb #e615f14b
 class CocoWhiteDataset(Dataset):
     "COCO photos as (image, white-painted target, mask, prompt) samples; deterministic given seed, epoch and index."
-    def __init__(self, root, ann_file=None, size=512, classes='train', seed=0, epoch=0, min_side=300, image_ids=None):
+    def __init__(self, root, ann_file=None, size=512, classes='train', seed=0, epoch=0, min_side=300, image_ids=None,
+                 zoom: float = 1., flip: bool = False):
+        "zoom < 1: crops of U(zoom, 1) × the short side (augmentation); flip: mirror half of the items."
         self.root, self.ann_file, self.size, self.seed, self.epoch = Path(root), ann_file, size, seed, epoch
+        self.zoom, self.flip = zoom, flip
         self.coco = load_coco(root, ann_file)
         self.cats = _category_ids(self.coco, classes)
         self.ids = eligible_images(self.coco, self.cats, min_side, image_ids)
@@ -159,16 +163,18 @@ class CocoWhiteDataset(Dataset):
     def set_epoch(self, epoch: int): self.epoch = epoch
 
     def draw(self, i: int) -> tuple:
-        "The random choice of item `i`: `(image_id, crop, category_id)`."
+        "The random choice of item `i`: `(image_id, crop, category_id, mirrored)`."
         info = self.coco.imgs[self.ids[i]]
         anns = self.coco.loadAnns(self.coco.getAnnIds(imgIds=info['id']))
         rng = np.random.default_rng((self.seed, self.epoch, i))
-        return (info['id'], *choose_crop(anns, info['width'], info['height'], rng, set(self.cats)))
+        crop, cat = choose_crop(anns, info['width'], info['height'], rng, set(self.cats), zoom=self.zoom)
+        return info['id'], crop, cat, bool(self.flip and rng.random() < 0.5)  # the flip is drawn last: the crops stay those of flip=False
 
     def __getitem__(self, i: int) -> dict:
-        img_id, crop, cat = self.draw(i)
+        img_id, crop, cat, mirrored = self.draw(i)
         im = crop_resize(load_image(self.root, self.coco.imgs[img_id], self.ann_file), crop, self.size)
         m = crop_resize(category_mask(self.coco, img_id, cat), crop, self.size, nearest=True)
+        if mirrored: im, m = im[:, ::-1], m[:, ::-1]
         image = torch.from_numpy(im.copy()).permute(2, 0, 1).float() / 255
         mask = torch.from_numpy(m.copy())[None].float()
         return dict(image=image, target=paint_white(image, mask), mask=mask, prompt=self.cats[cat], image_id=img_id, category_id=cat)

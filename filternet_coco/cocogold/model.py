@@ -165,7 +165,7 @@ def unet_skip_layout(unet_config) -> tuple[list[tuple[int, int]], tuple[int, int
     return skips, (boc[-1], 2 ** (len(boc) - 1))
 
 # %% ../../nbs/23_cocogold_model.ipynb #b8c0326b
-_EFF_STAGES = {2: (1, 16), 4: (2, 24), 8: (3, 40), 16: (5, 112)}  # stride: (number of timm stages to run, channels)
+_EFF_STAGES = {2: (1, 16), 4: (2, 24), 8: (3, 40), 16: (5, 112), 32: (7, 320)}  # stride: (number of timm stages to run, channels)
 
 class ImageFeatures(ModelMixin, ConfigMixin):
     "Frozen EfficientNet-Lite0 features projected (1x1, zero-init) onto a U-Net's skips and middle block."
@@ -174,7 +174,7 @@ class ImageFeatures(ModelMixin, ConfigMixin):
                  input_scale: int = 2, pretrained: bool = True):
         super().__init__()
         net = load_effnet_lite0() if pretrained else load_lite0(False)
-        self.n_stages = _EFF_STAGES[min(16, input_scale * max(max(skip_strides), mid_stride))][0]
+        self.n_stages = _EFF_STAGES[min(32, input_scale * max(max(skip_strides), mid_stride))][0]
         self.stem = nn.Sequential(net.conv_stem, net.bn1)
         self.blocks = nn.ModuleList(net.blocks[:self.n_stages]).requires_grad_(False)
         self.stem.requires_grad_(False)
@@ -182,7 +182,7 @@ class ImageFeatures(ModelMixin, ConfigMixin):
         self.mid_proj = self._zero_conv(mid_stride, mid_channels)
 
     def _zero_conv(self, stride, channels):
-        conv = nn.Conv2d(_EFF_STAGES[min(16, self.config.input_scale * stride)][1], channels, 1)
+        conv = nn.Conv2d(_EFF_STAGES[min(32, self.config.input_scale * stride)][1], channels, 1)
         nn.init.zeros_(conv.weight); nn.init.zeros_(conv.bias); return conv
 
 # %% ../../nbs/23_cocogold_model.ipynb #dcc01493
@@ -193,7 +193,7 @@ def _trunk_features(self, image: Tensor) -> dict[int, Tensor]:
     x = F.interpolate(image, scale_factor=s, mode='bilinear', align_corners=False) if s != 1 else image
     x, feats = self.stem.eval()(x), {}
     for i, b in enumerate(self.blocks):
-        x = b.eval()(x); feats[{0: 2, 1: 4, 2: 8, 4: 16}.get(i, -1)] = x
+        x = b.eval()(x); feats[{0: 2, 1: 4, 2: 8, 4: 16, 6: 32}.get(i, -1)] = x
     return {k // s: v for k, v in feats.items() if k > 0}
 
 def _features_forward(self, image: Tensor) -> tuple[list[Tensor], Tensor]:
@@ -218,11 +218,11 @@ def small_unet(sample_size: int = 64, seed: int = 0) -> UNet2DConditionModel:
                                 down_block_types=('DownBlock2D', 'DownBlock2D', 'CrossAttnDownBlock2D', 'CrossAttnDownBlock2D'),
                                 up_block_types=('CrossAttnUpBlock2D', 'CrossAttnUpBlock2D', 'UpBlock2D', 'UpBlock2D'))
 
-def image_features_for(unet: UNet2DConditionModel, pretrained: bool = True) -> ImageFeatures:
-    "An `ImageFeatures` whose projections match `unet`'s skips and middle block."
+def image_features_for(unet: UNet2DConditionModel, pretrained: bool = True, input_scale: int = 2) -> ImageFeatures:
+    "An `ImageFeatures` whose projections match `unet`'s skips and middle block (trunk input upsampled `input_scale` ×)."
     skips, (mc, ms) = unet_skip_layout(unet.config)
     return ImageFeatures(skip_channels=tuple(c for c, _ in skips), skip_strides=tuple(s for _, s in skips),
-                         mid_channels=mc, mid_stride=ms, pretrained=pretrained)
+                         mid_channels=mc, mid_stride=ms, input_scale=input_scale, pretrained=pretrained)
 
 # %% ../../nbs/23_cocogold_model.ipynb #4c33c358
 def minilm_path() -> Path:

@@ -40,6 +40,9 @@ class TrainConfig:
     trailing_weights: tuple = (0.7, 0.1, 0.1, 0.1)  # probabilities of the trailing timesteps [T, ...] ('trailing' only)
     desaturate: float = 0.               # >0: desaturate training photos above this luma, as the pipeline does its inputs
     mask_weight: float = 0.              # extra loss weight on the painted pixels (0: plain MSE, thesis)
+    zoom: float = 1.                     # <1: training crops of U(zoom, 1) x the short side (1: the largest square, thesis)
+    flip: bool = False                   # mirror half of the training crops
+    feature_scale: int = 2               # 'small': the EfficientNet trunk sees the crop upsampled this much (4: down to its stride 32)
     lr: float = 3e-5                     # Adam learning rate
     lr_warmup: int = 100                 # linear warm-up steps (IterExponential)
     lr_final_ratio: float = 0.01         # LR multiplier reached at lr_decay_steps
@@ -79,8 +82,8 @@ DEBUG = replace(BASE, name='debug', model='tiny', size=32, micro_batch=2, grad_a
 # %% ../../nbs/24_cocogold_train.ipynb #9755c2d0
 SMALL = replace(BASE, name='small', model='small', size=64, lr=1e-3, lr_warmup=50, lr_final_ratio=0.05, lr_decay_steps=1000,
                 micro_batch=16, grad_accum=1, max_steps=1000, schedule='trailing', timesteps='trailing',
-                trailing_weights=(0.6, 0.1, 0.2, 0.1), desaturate=0.75, mask_weight=2., checkpoint_every=200, validate_every=200,
-                n_valid=8, cache_epochs=24, time_limit_min=38)
+                trailing_weights=(0.6, 0.1, 0.2, 0.1), desaturate=0.75, mask_weight=2., zoom=0.6, flip=True, feature_scale=4,
+                checkpoint_every=200, validate_every=200, n_valid=8, cache_epochs=24, time_limit_min=38)
 CONFIGS = {'base': BASE, 'debug': DEBUG, 'small': SMALL}
 
 # %% ../../nbs/24_cocogold_train.ipynb #0b78e812
@@ -99,7 +102,7 @@ def build_components(cfg: TrainConfig) -> dict:
         return dict(vae=tiny_vae().requires_grad_(False).eval(), text_encoder=te, tokenizer=tok, unet=tiny_unet(), image_features=None, scheduler=sch)
     if cfg.model == 'small':
         te, tok = load_minilm(); unet = small_unet(cfg.size, cfg.seed)
-        return dict(vae=PixelVAE(), text_encoder=te, tokenizer=tok, unet=unet, image_features=image_features_for(unet), scheduler=sch)
+        return dict(vae=PixelVAE(), text_encoder=te, tokenizer=tok, unet=unet, image_features=image_features_for(unet, input_scale=cfg.feature_scale), scheduler=sch)
     c = load_sd2_components(cfg.sd2_path)
     return dict(c, unet=widen_conv_in(c['unet'], 8), image_features=None, scheduler=sch)
 
@@ -176,7 +179,7 @@ def make_datasets(cfg: TrainConfig):
     "The training dataset (cached or not) and the fixed validation samples."
     from filternet_coco.cocogold.data import CocoWhiteDataset, split_image_ids
     train_ids, valid_ids = split_image_ids(cfg.data_root, cfg.ann_file, cfg.valid_frac, cfg.seed, classes=cfg.classes)
-    ds = CocoWhiteDataset(cfg.data_root, cfg.ann_file, cfg.size, cfg.classes, cfg.seed, image_ids=train_ids)
+    ds = CocoWhiteDataset(cfg.data_root, cfg.ann_file, cfg.size, cfg.classes, cfg.seed, image_ids=train_ids, zoom=cfg.zoom, flip=cfg.flip)
     vds = CocoWhiteDataset(cfg.data_root, cfg.ann_file, cfg.size, cfg.classes, cfg.seed + 1, image_ids=valid_ids)
     valid = [vds[i] for i in range(min(cfg.n_valid, len(vds)))]
     return (CachedEpochs(ds, cfg.cache_epochs) if cfg.cache_epochs else ds), valid
