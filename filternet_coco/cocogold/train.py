@@ -67,6 +67,8 @@ class TrainConfig:
         if self.prediction_type not in ('v_prediction', 'epsilon'): raise ValueError(f'prediction_type must be v_prediction or epsilon, not {self.prediction_type!r}')
         if self.schedule not in SCHEDULES: raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, not {self.schedule!r}")
         if self.timesteps not in ('uniform', 'trailing'): raise ValueError(f"timesteps must be 'uniform' or 'trailing', not {self.timesteps!r}")
+        if not 0 < self.zoom <= 1: raise ValueError(f'zoom must be in (0, 1], not {self.zoom}')
+        if self.feature_scale not in (2, 4, 8): raise ValueError(f'feature_scale must be 2, 4 or 8, not {self.feature_scale}')
         if self.mixed_precision not in ('no', 'bf16', 'fp16'): raise ValueError(f"mixed_precision must be 'no', 'bf16' or 'fp16', not {self.mixed_precision!r}")
         self.trailing_weights = tuple(self.trailing_weights)
 
