@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['new_run', 'write_config', 'checkpoints', 'prune_checkpoints', 'resolve_checkpoint', 'save_checkpoint',
-           'load_checkpoint']
+__all__ = ['new_run', 'write_config', 'checkpoints', 'prune_checkpoints', 'resolve_checkpoint', 'write_safetensors',
+           'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/09_runs.ipynb #ee65d0d2
 def new_run(out: str | Path, name: str, now: datetime | None = None) -> Path:
@@ -45,15 +45,20 @@ def resolve_checkpoint(run: str | Path, resume: str | Path | None) -> Path | Non
     return Path(resume)
 
 # %% ../nbs/09_runs.ipynb #8ba78e7d
+def write_safetensors(path: str | Path, sd: dict, dtype=None) -> Path:
+    "Write state dict `sd` (floating tensors in `dtype` if given) as safetensors, atomically and with the usual file mode (safetensors' save_file writes 0600)."
+    from safetensors.torch import save
+    from filternet_coco.core import write_atomic
+    sd = {k: (v.to(dtype) if dtype and v.is_floating_point() else v).detach().contiguous().cpu() for k, v in sd.items()}
+    return write_atomic(path, save(sd, metadata={'format': 'pt'}))
+
 def save_checkpoint(run: str | Path, step: int, tensors: dict, state: dict | None = None, extra: dict | None = None, keep: int = 2) -> Path:
     "Write `checkpoint-<step>/` atomically: each {name: state dict} as name.safetensors, `extra` objects with torch.save, `state` as JSON."
     import torch
-    from safetensors.torch import save
-    from filternet_coco.core import write_atomic
     run = Path(run); final = run/f'checkpoint-{step}'; tmp = run/f'.tmp-checkpoint-{step}'
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
     for name, sd in tensors.items():
-        write_atomic(tmp/f'{name}.safetensors', save({k: v.detach().contiguous().cpu() for k, v in sd.items()}, metadata={'format': 'pt'}))   # the usual file mode (save_file writes 0600)
+        write_safetensors(tmp/f'{name}.safetensors', sd)
     for name, obj in (extra or {}).items(): torch.save(obj, tmp/f'{name}.pt')
     (tmp/'state.json').write_text(json.dumps({'step': step, **(state or {})}, indent=1) + '\n')
     if final.exists(): shutil.rmtree(final)

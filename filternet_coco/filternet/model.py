@@ -178,11 +178,15 @@ class FilterNetHead(nn.Module):
         if stats is None or stats.shape[1:] != (self.n_stats,): raise ValueError(f'this head needs global statistics of shape (B, {self.n_stats})')
         return self.stats_mlp(stats)
 
+    def intensities(self, logits: Tensor) -> Tensor:
+        "Logits (B, n_out) -> intensities in (-1, 1), then Maskout."
+        return self.maskout(torch.sigmoid(logits) * 2 - 1)
+
     def from_pooled(self, pooled: Tensor, stats: Tensor | None = None) -> Tensor:
         "Intensities from pooled features (+ the statistics branch's logits when the head has one)."
         z = self.mlp(pooled)
         if self.n_stats: z = z + self.stats_logits(stats).to(z.dtype)
-        return self.maskout(torch.sigmoid(z) * 2 - 1)
+        return self.intensities(z)
 
     def forward(self, f: Tensor, stats: Tensor | None = None) -> Tensor: return self.from_pooled(self.pool(f), stats)
 
@@ -280,12 +284,10 @@ FilterNet.predict_params = _predict_params
 # %% ../../nbs/11_filternet_model.ipynb #f2e29a43
 def _save_pretrained(self: FilterNet, path: str | Path, dtype: torch.dtype | None = None) -> Path:
     "Write `config.json` and `model.safetensors` (in `dtype` if given) to folder `path`."
-    from safetensors.torch import save
-    from filternet_coco.core import write_atomic
+    from filternet_coco.runs import write_safetensors
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     self.config.to_json(path/'config.json')
-    sd = {k: (v.to(dtype) if dtype and v.is_floating_point() else v).detach().contiguous().cpu() for k, v in self.state_dict().items()}
-    write_atomic(path/'model.safetensors', save(sd, metadata={'format': 'pt'}))   # atomic, and the usual file mode (save_file writes 0600)
+    write_safetensors(path/'model.safetensors', self.state_dict(), dtype)
     return path
 
 def _from_pretrained(cls, path: str | Path, device='cpu') -> FilterNet:

@@ -132,8 +132,9 @@ def recipe_splitter(net: FilterNet) -> list:
     "Parameter groups [body stages >= train_from, head]; earlier stages, and a pre-trained statistics branch, are frozen for good."
     st = body_stages(net)
     for m in st[:net.config.train_from]: m.requires_grad_(False)
-    head = [p for n, p in net.head.named_parameters() if not (_pretrained_stats(net.config) and n.startswith('stats_mlp.'))]
-    if _pretrained_stats(net.config): net.head.stats_mlp.requires_grad_(False)
+    frozen = _pretrained_stats(net.config)   # its parameters stay out of the groups: fastai's unfreeze would turn their gradients back on
+    if frozen: net.head.stats_mlp.requires_grad_(False)
+    head = [p for n, p in net.head.named_parameters() if not (frozen and n.startswith('stats_mlp.'))]
     return [params(nn.ModuleList(st[net.config.train_from:])), head]
 
 class FrozenStatsBN(Callback):
@@ -166,7 +167,7 @@ class StatsBranch(nn.Module):
         super().__init__()
         self.head, self._render = net.head, net.render
     def forward(self, stats: Tensor, src: Tensor) -> Tensor:
-        return self._render(src, self.head.maskout(torch.sigmoid(self.head.stats_logits(stats)) * 2 - 1))
+        return self._render(src, self.head.intensities(self.head.stats_logits(stats)))
 
 STATS_BS = 128   # batch size of the statistics branch's pre-training
 
