@@ -50,10 +50,10 @@ demo: $(STAMP)
 train-default: $(STAMP)
 	@$(BIN)/filternet-coco train --config default --name filternet-default --ship filternet_coco/weights/filternet_default
 
-# Table 5.1 at this scale (chapter 16): one short run per row of ABLATIONS (10-15 minutes each on 2 CPU cores; rows
+# Table 5.1 at this scale (chapter 17): one short run per row of ABLATIONS (10-15 minutes each on 2 CPU cores; rows
 # already trained in runs/ablation are reused), scored on the held-out photos into the shipped folder's ablation.json.
 ablation: $(STAMP)
-	@$(BIN)/python -c "from filternet_coco.filternet.recipe import *; write_ablation('filternet_coco/weights/filternet_default/ablation.json', train_ablations())"
+	@$(BIN)/python -c "from filternet_coco.filternet.ship import write_ablation, train_ablations; write_ablation('filternet_coco/weights/filternet_default/ablation.json', train_ablations())"
 
 # The thesis's pre-generated pairs (moderate regime, 6 filters, 10 runs per photo) for the `base` recipe:
 # make pairs, then filternet-coco train --config base --dataset $(PAIRS).

@@ -17,7 +17,7 @@ from _harness import measure, report, device_name
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from filternet_coco.io import read_photo, write_photo
-from filternet_coco.render import render_photo
+from filternet_coco.render import render_pixels
 from filternet_coco.samples import list_photos
 from filternet_coco.filternet.enhance import load_default_model, make_thumbnail, predict_params, read_thumbnail
 from filternet_coco.filternet.model import FilterNet, FilterNetConfig
@@ -40,13 +40,13 @@ def main():
         make_jpeg(src)
         photo = read_photo(src)
         params = predict_params(make_thumbnail(photo.pixels, model.config.img_size), model)
-        out = render_photo(photo.pixels, params)
+        out = render_pixels(photo.pixels, params)
         res = measure({'decode (JPEG)': lambda: read_photo(src),
                        'encode (JPEG)': lambda: write_photo(dst, replace(photo, pixels=out)),
                        'predict (thumbnail + net)': lambda: predict_params(make_thumbnail(photo.pixels, model.config.img_size), model),
                        'thumbnail from pixels': lambda: make_thumbnail(photo.pixels, model.config.img_size),
                        'thumbnail, JPEG draft mode': lambda: read_thumbnail(src, model.config.img_size),
-                       'render (baked LUTs)': lambda: render_photo(photo.pixels, params)},
+                       'render (baked LUTs)': lambda: render_pixels(photo.pixels, params)},
                       runs=RUNS, pixels=W * H)
     report(res, label='enhance 24 MP')
     print(f'params: {params.to_dict(nonzero=True)}')

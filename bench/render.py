@@ -1,4 +1,4 @@
-"""Benchmark of the full-resolution renderer (`filternet_coco.render.render_photo`) on a 24 MP photo.
+"""Benchmark of the full-resolution renderer (`filternet_coco.render.render_pixels`) on a 24 MP photo.
 
 In one run, on the same machine, with the methods' runs interleaved: this renderer vs Pillow's `ImageFilter.Color3DLUT` (a 33^3 table of
 the same params, the usual way to apply a "look") vs a plain numpy float32 implementation of the
@@ -17,8 +17,8 @@ from _harness import measure, device_name
 from filternet_coco.params import FilterParams
 from filternet_coco.curves import curve_pair, TONE_FILTERS
 from filternet_coco.filters import EV_PER_UNIT
-from filternet_coco.render import render_photo, reference_render, colour_matrix, _plan_cached
-from filternet_coco.exports import bake_cube
+from filternet_coco.render import render_pixels, reference_render, params_matrix, _plan_cached
+from filternet_coco.sidecars import bake_cube
 from filternet_coco.samples import list_photos
 
 LOOKS = {  # name: params
@@ -29,11 +29,11 @@ LOOKS = {  # name: params
 def ours(px, p):
     "The baked-LUT renderer, tables baked from scratch each call."
     _plan_cached.cache_clear()
-    return render_photo(px, p)
+    return render_pixels(px, p)
 
 def ours_cached(px, p):
     "The same with its tables already baked, as for the 2nd..Nth photo of a batch with one params file."
-    return render_photo(px, p)
+    return render_pixels(px, p)
 
 def pillow_3dlut(px, p, size=33):
     "Pillow's trilinear 3-D LUT, table baked from `apply_filters` on the 33^3 grid."
@@ -46,7 +46,7 @@ def numpy_float32(px, p):
     top = np.float32(np.iinfo(px.dtype).max)
     x = px.astype(np.float32) / top
     x = np.where(x <= 0.04045, x / np.float32(12.92), ((x + np.float32(0.055)) / np.float32(1.055)) ** np.float32(2.4))
-    m = colour_matrix(p)
+    m = params_matrix(p)
     if m is not None: x = np.clip(x @ m.T.astype(np.float32), 0, 1)
     if p.exposure: x = np.clip(x * np.float32(2 ** (EV_PER_UNIT * p.exposure)), 0, 1)
     grid = np.linspace(0, 1, 1024, dtype=np.float32)

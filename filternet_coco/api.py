@@ -19,7 +19,7 @@ def render_photo(photo,                  # path, PIL image, uint8/uint16 (H, W, 
                  **kw):                  # `render.render_photo` options (tile_rows, workers)
     "`params` rendered at full resolution on `photo`, returned as the same kind of photo (metadata kept)."
     ph = as_photo(photo)
-    return photo_like(replace(ph, pixels=_render.render_photo(ph.pixels, params, **kw)), photo)
+    return photo_like(replace(ph, pixels=_render.render_pixels(ph.pixels, params, **kw)), photo)
 
 def enhance(photo,                       # path, PIL image, uint8/uint16 (H, W, 3) array or Photo
             model=None,                  # a FilterNet (default: the shipped model)

@@ -9,7 +9,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image
 from .params import FILTERS, FilterParams
-from .coconet import METHODS, PARAM_PREDICTORS, coconet_edit, predict_mask, render_pixels, small_copy
+from .coconet import METHODS, PARAM_PREDICTORS, coconet_edit, predict_mask, small_copy
+from .render import render_pixels
 from .io import UserError, to_uint8
 
 # %% auto #0

@@ -5,18 +5,20 @@
 # %% ../nbs/90_cli.ipynb #ac807ef3
 from __future__ import annotations
 import argparse, contextlib, importlib, inspect, os, sys, types, typing, warnings
+from pathlib import Path
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['COMMANDS', 'SHORT', 'usage', 'load_command', 'CommandParser', 'command_parser', 'main']
+__all__ = ['COMMANDS', 'SHORT', 'usage', 'load_command', 'CommandParser', 'command_parser', 'main', 'enhance_command',
+           'train_command']
 
 # %% ../nbs/90_cli.ipynb #3cf4353e
 COMMANDS = {  # name: (module, function, one-line help)
     'strips':  ('filternet_coco.filters', 'strips_command', 'render a strip of every filter from -1 to +1 on photos'),
-    'render':  ('filternet_coco.exports', 'render_command', 'apply a params JSON to photos at full resolution'),
+    'render':  ('filternet_coco.sidecars', 'render_command', 'apply a params JSON to photos at full resolution'),
     'pairs':   ('filternet_coco.filternet.data', 'pairs_command', 'build a self-supervised FilterNet training set from good photos'),
-    'train':   ('filternet_coco.filternet.train', 'train_command', 'train a FilterNet on a pairs dataset'),
-    'enhance': ('filternet_coco.filternet.enhance', 'enhance_command', 'predict filter params with FilterNet and render them at full resolution'),
+    'train':   ('filternet_coco.cli', 'train_command', 'train a FilterNet (a named recipe: on the fly, or on a pairs dataset)'),
+    'enhance': ('filternet_coco.cli', 'enhance_command', 'predict filter params with FilterNet and render them at full resolution'),
     'segment': ('filternet_coco.cocogold.segment', 'segment_command', 'text-grounded mask of an object (CocoGold)'),
     'cocogold-train': ('filternet_coco.cocogold.train', 'train_command', 'train a CocoGold model on a COCO folder'),
     'edit':    ('filternet_coco.coconet', 'edit_command', 'COCONET: enhance only the named object'),
@@ -111,3 +113,65 @@ def main(argv: list | None = None) -> int:
     except BAD_INPUT as e: print(user_error_line(prog, msg=e), file=sys.stderr, flush=True); return 2
     except OSError as e:                    # not the user's input: a full disk, a read-only folder, ...
         print(user_error_line(prog, 'error', msg=e), file=sys.stderr, flush=True); return 1
+
+# %% ../nbs/90_cli.ipynb #bd7556e1
+def enhance_command(inputs: list,               # photo files and/or folders of photos
+                    out: str = 'enhanced',      # output folder
+                    strength: float = 1.0,      # scale of the predicted edit: 0 (none) to 1.5
+                    params_out: bool = False,   # also write the predicted params as NAME.json
+                    cube: int = 0,              # also write a 3D LUT NAME.cube of this size, e.g. 33 (0: none)
+                    xmp: bool = False,          # also write the edit as a Lightroom / Camera Raw preset NAME.preset.xmp
+                    model: str | None = None,   # a FilterNet folder (default: the embedded model)
+                    overwrite: bool = False,    # replace existing outputs (inputs are never replaced)
+                    quality: int = 95,          # JPEG / WebP quality
+                    progress: bool = True,      # show a progress bar
+                   ) -> int:
+    "Predict filter params with FilterNet on a thumbnail of each photo and render them at full resolution."
+    from dataclasses import replace
+    from filternet_coco.filternet.enhance import _check_strength, _cached_model, predict_params, make_thumbnail, format_params
+    from filternet_coco.io import read_photo, write_photo, run_batch, UserError
+    from filternet_coco.render import render_pixels
+    from filternet_coco.sidecars import sidecar_endings, write_sidecars
+    prog = 'filternet-coco enhance'
+    try: strength, net, endings = _check_strength(strength), _cached_model(model), sidecar_endings(params_out, cube, xmp)
+    except (ValueError, FileNotFoundError) as e: raise UserError(str(e)) from None
+    def process(src: Path, dest: Path) -> str:
+        photo = read_photo(src)
+        params = predict_params(make_thumbnail(photo.pixels, net.config.img_size), net, strength)
+        write_photo(dest, replace(photo, pixels=render_pixels(photo.pixels, params)), quality=quality)
+        write_sidecars(dest, params, params_out, cube, xmp, name=f'FilterNet {src.stem}', model=model or 'default', source=src.name)
+        return format_params(params)
+    return run_batch(inputs, out, process, overwrite=overwrite, sidecars=endings, progress=progress, prog=prog)
+
+# %% ../nbs/90_cli.ipynb #a192bb06
+def train_command(
+    dataset: str | None = None,        # pairs folder made by `filternet-coco pairs` (configs with data=pairs, e.g. base)
+    config: str = 'default',           # preset (base | debug | default) or a TrainConfig JSON file
+    set: list | None = None,           # config overrides FIELD=VALUE, e.g. --set lr=0.002 stats=false
+    photos: list | None = None,        # photo folders to split and degrade on the fly (default: the shared good photos)
+    out: str = 'runs',                 # parent folder of the run folder
+    name: str | None = None,           # run name (default: the config's name)
+    resume: str | None = None,         # run folder to continue after a kill (its config.json is used)
+    cache: bool = False,               # pairs path: frozen stage on cached body features (fast on CPU)
+    ship: str | None = None,           # after training: calibrate, evaluate and write the model to this folder
+):
+    "Train a FilterNet from a named recipe; the run folder ends with `model/` (config.json + model.safetensors)."
+    from filternet_coco.io import UserError
+    from filternet_coco.filternet.train import run_config, get_config, parse_override, train_pairs
+    from filternet_coco.filternet.recipe import train_recipe, recipe_photos
+    from filternet_coco.filternet.ship import ship_model
+    try:
+        cfg = run_config(get_config(config, **dict(map(parse_override, set or []))) if not resume else None, resume)
+        ph = None
+        if cfg.data == 'pairs':
+            if photos: raise ValueError("--photos are degraded on the fly: a data='pairs' config reads --dataset instead")
+            if dataset is None: raise ValueError(f'config {config!r} trains on a pairs folder: pass it with --dataset (make one with `filternet-coco pairs`)')
+            net, run = train_pairs(dataset, cfg, out=out, name=name, resume=resume, cache=cache)
+        else:
+            if dataset is not None or cache: raise ValueError(f"config {config!r} draws its degradations on the fly: --dataset and --cache are for data='pairs' configs")
+            ph = recipe_photos(cfg.seed, cfg.coco, folders=photos) if photos else None
+            net, run = train_recipe(cfg, out=out, name=name or Path(str(config)).stem, resume=resume, photos=ph)
+        if ship: ship_model(net, run, ship, photos=ph)
+    except (ValueError, FileNotFoundError, FileExistsError) as e: raise UserError(str(e)) from None
+    print(Path(run)/'model')
+    return 0

@@ -13,12 +13,12 @@ import cv2, numpy as np
 from .params import FilterParams
 from .filters import EV_PER_UNIT
 from .io import Photo, UserError, PhotoError, as_photo, photo_like, read_photo, write_photo, to_uint8, check_output
-from .exports import sidecar_endings, write_sidecars
-from .render import render_photo
+from .sidecars import sidecar_endings, write_sidecars
+from .render import render_pixels
 from .cocogold.masks import guided_upsample   # the one edge-aware mask upsampler (chapter 21)
 
 # %% auto #0
-__all__ = ['PARAM_PREDICTORS', 'METHODS', 'mask_box', 'crop_thumbnail', 'feather_mask', 'render_pixels', 'blend', 'composite',
+__all__ = ['PARAM_PREDICTORS', 'METHODS', 'mask_box', 'crop_thumbnail', 'feather_mask', 'blend', 'composite',
            'mid_grey_predictor', 'filternet_predictor', 'CoconetOutput', 'check_method', 'small_copy', 'mask_predictor',
            'predict_mask', 'coconet_edit', 'show_coconet', 'edit_command']
 
@@ -60,10 +60,6 @@ def feather_mask(mask: np.ndarray, guide: np.ndarray, sigma: float, eps: float =
     return out
 
 # %% ../nbs/30_coconet.ipynb #6b75bd21
-def render_pixels(pixels: np.ndarray, params: FilterParams) -> np.ndarray:
-    "`params` rendered on uint8/uint16 RGB `pixels` at full resolution (the library's fast renderer)."
-    return render_photo(pixels, params)
-
 def blend(base: np.ndarray, top: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     "`top` over `base` (same shape and integer dtype) with float32 opacity `alpha` (H, W) in [0, 1]."
     if base.dtype == np.uint8: return cv2.blendLinear(np.ascontiguousarray(top), np.ascontiguousarray(base), alpha, 1 - alpha)
@@ -98,7 +94,7 @@ def composite(pixels: np.ndarray, mask: np.ndarray, params: FilterParams, feathe
     (a0, b0, a1, b1), (x0, y0, x1, y1) = reg
     crop = pixels[y0:y1, x0:x1]
     alpha[y0:y1, x0:x1] = a = feather_mask(mask[b0:b1, a0:a1], crop, sigma, eps)     # 1. upsample and feather
-    renderer = renderer or (lambda px, p: render_photo(px, p, tile_rows=tile, workers=1))
+    renderer = renderer or (lambda px, p: render_pixels(px, p, tile_rows=tile, workers=1))
     tiles = [(slice(i, i + tile), slice(j, j + tile)) for i in range(0, y1 - y0, tile) for j in range(0, x1 - x0, tile)]
     job = lambda s: _composite_tile(out[y0:y1, x0:x1], crop, a, params, renderer, s)     # 2. render, 3. blend
     with ThreadPoolExecutor(workers) as ex: list(ex.map(job, tiles))

@@ -12,8 +12,8 @@ from .params import FILTERS, parse_filters
 from .filters import apply_filters, K_MIN, K_MAX, K_NEUTRAL
 
 # %% auto #0
-__all__ = ['REGIMES', 'kelvin_to_value', 'Regime', 'get_regime', 'sample_params', 'show_regimes', 'degrade', 'downscale_gap',
-           'show_degradations']
+__all__ = ['REGIMES', 'kelvin_to_value', 'Regime', 'get_regime', 'sample_params', 'mild_params', 'draw_params', 'show_regimes',
+           'degrade', 'downscale_gap', 'show_degradations']
 
 # %% ../nbs/07_degrade.ipynb #d52893a8
 def _mired(k): return 1e6 / k
@@ -74,6 +74,22 @@ def sample_params(n: int, regime: str | Regime = 'moderate', filters=6, seed: in
     s = (r.scale[0] + r.scale[1] * z).clamp(0, r.scale_max) if r.scale else torch.ones_like(z)
     cols = {name: _draw_column(r, name, u[:, j], s[:, j]) for j, name in enumerate(FILTERS)}
     return torch.stack([cols[name] for name in names], 1).float()
+
+# %% ../nbs/07_degrade.ipynb #be95e90a
+def mild_params(n: int, names, g: torch.Generator, k: tuple = (1, 4), lo: float = 0.05, hi: float = 0.35) -> Tensor:
+    "`n` sparse mild settings (n, len(names)): k[0]..k[1] filters each, |value| uniform in [lo, hi], random sign."
+    names, out = parse_filters(names), torch.zeros(n, len(parse_filters(names)))
+    for i in range(n):
+        m = int(torch.randint(min(k[0], len(names)), min(k[1], len(names)) + 1, (), generator=g))
+        idx = torch.randperm(len(names), generator=g)[:m]
+        out[i, idx] = (lo + (hi - lo) * torch.rand(m, generator=g)) * torch.where(torch.rand(m, generator=g) < 0.5, -1., 1.)
+    return out
+
+def draw_params(n: int, names, g: torch.Generator, regime: str = 'moderate', p_clean: float = 0., p_mild: float = 0.) -> Tensor:
+    "`n` training degradations (n, len(names)): untouched (share `p_clean`), mild sparse (`p_mild`), else `regime`."
+    u = torch.rand(n, generator=g)
+    p = torch.where((u < p_clean + p_mild)[:, None], mild_params(n, names, g), sample_params(n, regime, names, g))
+    return torch.where((u < p_clean)[:, None], torch.zeros_like(p), p)
 
 # %% ../nbs/07_degrade.ipynb #d0202595
 def show_regimes(n: int = 5000, filters=7, seed: int = 0, axs=None):

@@ -6,15 +6,15 @@
 from __future__ import annotations
 import html, json, time
 from pathlib import Path
-import numpy as np
+import numpy as np, torch
 from PIL import Image
 from .core import write_atomic
 from .params import FilterParams
 from .samples import shared_data
 
 # %% auto #0
-__all__ = ['DEMO_CATEGORIES', 'BRIGHTEN', 'pick_coco_photos', 'overlay_mask', 'filternet_section', 'coco_section', 'write_index',
-           'make_full_demo', 'show_demo_row']
+__all__ = ['DEMO_CATEGORIES', 'BRIGHTEN', 'pick_coco_photos', 'overlay_mask', 'side_by_side', 'filternet_demo',
+           'render_params_uint8', 'filternet_section', 'coco_section', 'write_index', 'make_full_demo', 'show_demo_row']
 
 # %% ../nbs/92_demo.ipynb #7351d765
 DEMO_CATEGORIES = ('dog', 'cat', 'giraffe')
@@ -42,16 +42,71 @@ def overlay_mask(img: np.ndarray, # uint8 (H, W, 3) photo
     return np.rint(out).astype(np.uint8)
 
 # %% ../nbs/92_demo.ipynb #2dcc4504
+def side_by_side(images: list, labels: list | None = None, height: int = 360, gap: int = 6) -> np.ndarray:
+    "uint8 photos scaled to one `height` and set side by side, each captioned with its label."
+    from PIL import ImageDraw
+    from filternet_coco.io import to_uint8
+    tiles = [Image.fromarray(to_uint8(im)).resize((max(1, round(im.shape[1] * height / im.shape[0])), height), Image.Resampling.LANCZOS) for im in images]
+    canvas = Image.new('RGB', (sum(t.width for t in tiles) + gap * (len(tiles) - 1), height), 'white')
+    x = 0
+    for t, lab in zip(tiles, labels or [None] * len(tiles)):
+        canvas.paste(t, (x, 0))
+        if lab: ImageDraw.Draw(canvas).text((x + 6, 6), lab, fill='white', stroke_width=2, stroke_fill='black')
+        x += t.width + gap
+    return np.asarray(canvas)
+
+# %% ../nbs/92_demo.ipynb #922d9228
+def _held_out(model_dir: Path) -> list[Path]:
+    "The source photos the model never saw (its training.json `test_sources`) that exist here."
+    info = model_dir/'training.json'
+    if not info.is_file(): return []
+    root = shared_data(required=False)
+    found = [root/'photos'/s if root else Path(s) for s in json.loads(info.read_text()).get('test_sources', [])]
+    return [p for p in found if p.is_file()]
+
+def _demo_one(out_dir: Path, name: str, before: np.ndarray, model, original=None, degradation=None) -> Path:
+    "Enhance one photo, write NAME.jpg (side by side) and NAME.json (params); returns the JPEG path."
+    from filternet_coco.filternet.enhance import enhance
+    after, params = enhance(before, model)
+    ims, labs = [before, after] + ([original] if original is not None else []), ['before', 'FilterNet'] + ['original'] * (original is not None)
+    Image.fromarray(side_by_side(ims, labs)).save(out_dir/f'{name}.jpg', quality=90)
+    extra = {} if degradation is None else {'degradation': degradation.to_dict(nonzero=True)}
+    (out_dir/f'{name}.json').write_text(json.dumps({'predicted': params.to_dict(nonzero=True), **extra}, indent=2) + '\n')
+    return out_dir/f'{name}.jpg'
+
+def filternet_demo(out_dir: str | Path = 'demo_out', n: int = 3, size: int = 768, model=None, seed: int = 0) -> list[Path]:
+    "FilterNet before/after JPEGs + params JSON for `n` photos of each demo folder and `n` degraded held-out photos."
+    from filternet_coco.samples import list_photos, load_thumbnail
+    from filternet_coco.degrade import sample_params
+    from filternet_coco.filternet.enhance import load_default_model, DEFAULT_MODEL_DIR
+    model = model or load_default_model()
+    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
+    written = [_demo_one(out_dir, f'enhance_{folder}_{p.stem}', load_thumbnail(p, size), model)
+               for folder in ('exposure_errors', 'dicm_lowlight') for p in list_photos(folder)[:n]]
+    held = _held_out(DEFAULT_MODEL_DIR)[:n]
+    degs = sample_params(len(held), 'moderate', model.config.names, seed=seed)
+    for p, d in zip(held, degs):
+        orig = load_thumbnail(p, size)
+        before = render_params_uint8(orig, d, model.config.names)
+        written.append(_demo_one(out_dir, f'enhance_heldout_{p.stem}', before, model, orig, FilterParams.from_tensor(d, model.config.names)))
+    return written
+
+def render_params_uint8(img: np.ndarray, params: torch.Tensor, names) -> np.ndarray:
+    "Render params (k,) ordered like `names` on a uint8 photo with the differentiable filters (float64)."
+    from filternet_coco.filters import apply_filters
+    x = torch.from_numpy(img.copy()).permute(2, 0, 1)[None].double() / 255
+    return (apply_filters(x, params[None].double(), names)[0].permute(1, 2, 0) * 255).round().byte().numpy()
+
+# %% ../nbs/92_demo.ipynb #a46445e3
 def _params_caption(d: dict) -> str:
     "`exposure +0.12, contrast -0.30` from a params dict (nonzero values only)."
     return ', '.join(f'{k} {v:+.2f}' for k, v in d.items() if v) or 'no change'
 
 def filternet_section(out_dir: Path, n: int = 3) -> list[tuple[Path, str]]:
-    "FilterNet before/after JPEGs (`make_demo`) and two filter strips, with captions."
-    from filternet_coco.filternet.enhance import make_demo
+    "FilterNet before/after JPEGs (`filternet_demo`) and two filter strips, with captions."
     from filternet_coco.filters import strips_command
     items = []
-    for jpg in make_demo(out_dir, n=n):
+    for jpg in filternet_demo(out_dir, n=n):
         p = json.loads(jpg.with_suffix('.json').read_text())
         deg = f"; degraded with {_params_caption(p['degradation'])}" if 'degradation' in p else ''
         items.append((jpg, f"{jpg.stem}: FilterNet predicts {_params_caption(p['predicted'])}{deg}"))
@@ -60,7 +115,7 @@ def filternet_section(out_dir: Path, n: int = 3) -> list[tuple[Path, str]]:
     items += [(f, f'{f.stem}: every filter from -1 to +1 (rows) on one photo') for f in sorted((out_dir/'strips').glob('*_strips.jpg'))]
     return items
 
-# %% ../nbs/92_demo.ipynb #f2db5dfc
+# %% ../nbs/92_demo.ipynb #e43429bd
 BRIGHTEN = FilterParams(exposure=0.5, shadows=0.3)
 
 def coco_section(out_dir: Path, picks=None, predictor=None) -> list[tuple[Path, str]]:
@@ -68,7 +123,6 @@ def coco_section(out_dir: Path, picks=None, predictor=None) -> list[tuple[Path, 
     from filternet_coco.cocogold.data import load_coco, load_image, category_mask, split_image_ids
     from filternet_coco.cocogold.pipeline import load_small_pipeline, pipeline_predictor
     from filternet_coco.coconet import coconet_edit
-    from filternet_coco.filternet.enhance import side_by_side
     root = shared_data()/'coco'; coco = load_coco(root); seen = set(split_image_ids(root)[0])
     predictor = predictor or pipeline_predictor(load_small_pipeline())
     items = []

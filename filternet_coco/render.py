@@ -13,7 +13,7 @@ from .filters import apply_filters, color_matrix, EV_PER_UNIT
 from .core import limit_threads
 
 # %% auto #0
-__all__ = ['POST_BITS', 'active_filters', 'bake_lut', 'bake_tone_lut', 'colour_matrix', 'render_photo', 'reference_render',
+__all__ = ['POST_BITS', 'active_filters', 'bake_lut', 'bake_tone_lut', 'params_matrix', 'render_pixels', 'reference_render',
            'render_error', 'show_render']
 
 # %% ../nbs/05_render.ipynb #2181c575
@@ -55,7 +55,7 @@ def bake_tone_lut(params: FilterParams, size: int, bits: int = 8, top: float = 1
     if size > nodes: out = np.interp(np.linspace(0, top, size), ramp.numpy(), out)
     return np.rint(out * (2 ** bits - 1)).astype(np.uint8 if bits == 8 else np.uint16)
 
-def colour_matrix(params: FilterParams) -> np.ndarray | None:
+def params_matrix(params: FilterParams) -> np.ndarray | None:
     "The 3x3 linear-RGB matrix of the temperature and tint of `params` (None when both are 0)."
     if not (params.temperature or params.tint): return None
     t = lambda v: torch.tensor([v], dtype=torch.float64) if v else None
@@ -81,7 +81,7 @@ def _plan(params: FilterParams, bits: int):
 def _plan_cached(values: tuple, bits: int):
     "`_plan` keyed by the parameter values: first table, matrix (or None) and second table."
     params = FilterParams(*values)
-    m = colour_matrix(params)
+    m = params_matrix(params)
     if m is None: return bake_lut(params, bits), None, None
     n, gain = 2 ** POST_BITS[bits], 2 ** (EV_PER_UNIT * params.exposure)
     top = min(1., gain)                               # exposed linear range covered by the second table
@@ -90,7 +90,7 @@ def _plan_cached(values: tuple, bits: int):
     if bits == 16: mat = np.hstack([mat, np.full((3, 1), 0.5, np.float32)])   # + 0.5: truncation rounds
     return lut1, mat, bake_tone_lut(FilterParams(**{**params.to_dict(), 'exposure': 0.}), n, bits, top)
 
-def render_photo(pixels: np.ndarray,    # RGB photo (H, W, 3), uint8 or uint16, sRGB
+def render_pixels(pixels: np.ndarray,    # RGB photo (H, W, 3), uint8 or uint16, sRGB
                  params: FilterParams,  # the filter settings to apply
                  tile_rows: int = 32,   # rows rendered at a time (bounds the memory of intermediates)
                  workers: int = 1,      # threads sharing the tiles
@@ -119,16 +119,16 @@ def reference_render(pixels: np.ndarray, params: FilterParams) -> np.ndarray:
     return out[0].permute(1, 2, 0).numpy()
 
 def render_error(pixels: np.ndarray, params: FilterParams) -> float:
-    "Largest deviation of `render_photo` from `reference_render`, in units of [0, 1]."
+    "Largest deviation of `render_pixels` from `reference_render`, in units of [0, 1]."
     top = 255 if pixels.dtype == np.uint8 else 65535
-    return float(np.abs(render_photo(pixels, params) / top - reference_render(pixels, params)).max())
+    return float(np.abs(render_pixels(pixels, params) / top - reference_render(pixels, params)).max())
 
 # %% ../nbs/05_render.ipynb #4653b167
 def show_render(pixels: np.ndarray, params: FilterParams, axs=None):
     "The photo and its render side by side; returns the axes."
     import matplotlib.pyplot as plt
     if axs is None: axs = plt.subplots(1, 2, figsize=(8, 3))[1]
-    for ax, im, title in zip(axs, (pixels, render_photo(pixels, params)), ('original', 'rendered')):
+    for ax, im, title in zip(axs, (pixels, render_pixels(pixels, params)), ('original', 'rendered')):
         ax.imshow(im if im.dtype == np.uint8 else (im >> 8).astype(np.uint8)); ax.set_title(title, fontsize=9); ax.axis('off')
     axs[1].set_title('rendered: ' + ', '.join(f'{k} {v:+.2f}' for k, v in params.to_dict(nonzero=True).items()), fontsize=7)
     return axs

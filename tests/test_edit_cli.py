@@ -92,9 +92,9 @@ def test_a_512_mask_edits_a_larger_photo(tmp_path, dog_mask, brighter, photo_siz
     assert main(['edit', str(photo), '--prompt', 'dog', '--mask', str(mask), '--params', str(brighter), '-o', str(out), '--save-mask', str(tmp_path/'a.png')]) == 0
     src, res, a = pixels(photo), pixels(out), np.asarray(Image.open(tmp_path/'a.png'))
     assert res.shape == src.shape and (a == 0).mean() > 0.4 and (res[a == 0] == src[a == 0]).all()
-    from filternet_coco.render import render_photo
+    from filternet_coco.render import render_pixels
     from filternet_coco.params import FilterParams
-    full = render_photo(src.astype(np.uint8), FilterParams(exposure=0.5)).astype(int)
+    full = render_pixels(src.astype(np.uint8), FilterParams(exposure=0.5)).astype(int)
     # where the saved opacity rounds to 255, alpha >= 254.5/255: the blend is within 0.002 x 255 < 1 level of the full render
     assert (a == 255).sum() > 10_000 and np.abs(res[a == 255] - full[a == 255]).max() <= 1
 

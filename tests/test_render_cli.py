@@ -95,7 +95,7 @@ def test_stdin_to_stdout_and_to_a_folder(tmp_path, look):
     r = subprocess.run([str(EXE), 'render', '-', '-o', '-', '--params', str(look)], input=data, capture_output=True, timeout=120, env=ENV)
     assert r.returncode == 0, r.stderr
     from filternet_coco.io import read_photo
-    from filternet_coco.exports import render_command
+    from filternet_coco.sidecars import render_command
     ref = tmp_path/'ref'; assert render_command([str(PHOTO)], str(look), str(ref), progress=False) == 0
     assert (np.asarray(Image.open(io.BytesIO(r.stdout))) == read_photo(ref/PHOTO.name).pixels).all()
     r = subprocess.run([str(EXE), 'render', '-', '-o', str(tmp_path/'o'), '--params', str(look)], input=data, capture_output=True, timeout=120, env=ENV)

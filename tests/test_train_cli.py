@@ -12,13 +12,15 @@ def test_train_base_on_pairs_writes_a_run_and_resumes(cli, data_dir, tmp_path):
     assert r.returncode == 0, r.stderr
     run = next((tmp_path/'runs').iterdir())
     assert run.name.endswith('-tiny') and r.stdout.strip().endswith(str(run/'model'))
-    assert {f.name for f in run.iterdir()} >= {'config.json', 'history_frozen.csv', 'history_finetune.csv', 'checkpoints', 'model'}
-    cfg = json.loads((run/'model'/'config.json').read_text())
-    assert (cfg['backbone'], cfg['img_size'], cfg['loss'], cfg['epochs'], cfg['data']) == ('efficientnet_lite0', 64, 'pixel', 1, 'pairs')
-    (run/'checkpoints'/'finetune_0.pth').unlink()                       # killed during fine-tuning
+    # the same run folder as the on-the-fly recipe: one frozen and one fine-tuning epoch, checkpoints 1 and 2
+    assert {f.name for f in run.iterdir()} == {'config.json', 'history.csv', 'checkpoint-1', 'checkpoint-2', 'model'}
+    cfg = json.loads((run/'config.json').read_text())
+    assert (cfg['model']['backbone'], cfg['model']['img_size'], cfg['loss'], cfg['epochs'], cfg['data']) == ('efficientnet_lite0', 64, 'pixel', 1, 'pairs')
+    assert 'loss' not in json.loads((run/'model'/'config.json').read_text())     # the model folder keeps the architecture only
+    shutil.rmtree(run/'checkpoint-2'); shutil.rmtree(run/'model')      # killed during fine-tuning
     r = cli('train', '--dataset', tmp_path/'pairs', '--resume', run)
     assert r.returncode == 0, r.stderr
-    assert (run/'checkpoints'/'finetune_0.pth').is_file()
+    assert (run/'checkpoint-2').is_dir() and (run/'model'/'model.safetensors').is_file()
 
 
 def test_train_debug_recipe_on_the_fly_resumes(cli, data_dir, tmp_path):
@@ -43,7 +45,9 @@ def test_train_refuses_bad_input_with_one_line(cli, tmp_path):
     for args, msg in ((('--config', 'base', '--dataset', tmp_path/'nothing', '-o', tmp_path/'runs'), 'pairs dataset folder not found'),
                       (('--config', 'base', '--set', 'space=lab'), 'space must be one of'),
                       (('--config', 'nope'), "unknown config 'nope'"),
-                      (('--set', 'lr_max=1'), "bad override 'lr_max=1'")):
+                      (('--set', 'lr_max=1'), "bad override 'lr_max=1'"),
+                      (('--config', 'base', '--dataset', tmp_path, '--set', 'coco=true'), 'coco applies to degradations drawn on the fly'),
+                      (('--config', 'debug', '--dataset', tmp_path), '--dataset and --cache are for')):
         r = cli('train', *args)
         last = r.stderr.strip().splitlines()[-1]     # (fastai's import may warn first; our message is one line)
         assert r.returncode == 2 and last.startswith('filternet-coco train: ') and msg in last, (args, r.stderr)

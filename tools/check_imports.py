@@ -4,11 +4,13 @@
    package (not the generated `_modidx.py`), `bench/`, `tools/` and `tests/`;
 2. every module of the package imported on its own in a fresh process (forked from one that has
    loaded numpy and torch only, to save their start-up time per module), so a module that only works
-   because another module of the package was imported first is caught.
+   because another module of the package was imported first is caught;
+3. no import cycle between the package's modules, counting every `import` statement (also those inside
+   functions: a lazy import that runs back up a floor is still a cycle in the design).
 Exit status 1 when anything was found. An import kept on purpose (a re-export for users, an import for its side
 effect) says so with `# noqa: F401` on its line.
 """
-import argparse, os, subprocess, sys
+import argparse, ast, os, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,14 +56,53 @@ def import_findings(mods=None, workers=2) -> list[str]:
     with mp.get_context('fork').Pool(workers, maxtasksperchild=1) as pool:
         return [r for r in pool.map(_import_one, mods or modules(), chunksize=1) if r]
 
+def import_graph(root: Path = ROOT, lib: str = LIB) -> dict[str, set[str]]:
+    "{module: modules of the package it imports}, from every import statement of every module (relative ones resolved)."
+    mods = {'.'.join(p.relative_to(root).with_suffix('').parts).removesuffix('.__init__'): p
+            for p in (root/lib).rglob('*.py') if p.name != '_modidx.py' and '__pycache__' not in p.parts}
+    graph = {}
+    for mod, path in mods.items():
+        pkg = mod.split('.') if path.name == '__init__.py' else mod.split('.')[:-1]
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                base = '.'.join(pkg[:len(pkg) - node.level + 1] + ([node.module] if node.module else [])) if node.level else node.module
+                names = [base] + [f'{base}.{a.name}' for a in node.names]
+            deps |= {n for n in names if n in mods and n != mod}
+        graph[mod] = deps
+    return graph
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    "Every cycle's modules (one list per strongly connected component with more than one module), Tarjan's algorithm."
+    index, low, stack, on, out, n = {}, {}, [], set(), [], [0]
+    def visit(v):
+        index[v] = low[v] = n[0]; n[0] += 1; stack.append(v); on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index: visit(w); low[v] = min(low[v], low[w])
+            elif w in on: low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop(); on.discard(w); comp.append(w)
+                if w == v: break
+            if len(comp) > 1: out.append(sorted(comp))
+    for v in sorted(graph):
+        if v not in index: visit(v)
+    return out
+
+def cycle_findings() -> list[str]:
+    "One line per import cycle in the package."
+    return [f'import cycle between {", ".join(c)}' for c in import_cycles(import_graph())]
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--no-imports', action='store_true', help='only lint; skip importing every module')
     ap.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1), help='modules imported at once')
     a = ap.parse_args()
-    found = lint_findings() + ([] if a.no_imports else import_findings(workers=a.workers))
+    found = lint_findings() + cycle_findings() + ([] if a.no_imports else import_findings(workers=a.workers))
     for line in found: print(line)
     if found: sys.exit(f'import check: {len(found)} finding(s)')
-    print(f'import check: clean ({len(modules())} modules import on their own)' if not a.no_imports else 'import check: clean')
+    print(f'import check: clean ({len(modules())} modules import on their own, no import cycle)' if not a.no_imports else 'import check: clean')
 
 if __name__ == '__main__': main()

@@ -4,19 +4,19 @@
 
 # %% ../../nbs/14_filternet_enhance.ipynb #9897be0e
 from __future__ import annotations
-import json, warnings
+import warnings
 from functools import lru_cache
 from pathlib import Path
-import numpy as np, torch
+import numpy as np
 from PIL import Image, ImageOps
 import filternet_coco
 from ..params import FilterParams
-from .model import FilterNet, frame_thumbnail
+from .model import FilterNet, FilterNetConfig, LEGACY_TRAINING_FIELDS, frame_thumbnail
 from ..io import to_uint8
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL_DIR', 'load_default_model', 'make_thumbnail', 'read_thumbnail', 'scale_params', 'predict_params',
-           'enhance', 'format_params', 'enhance_command', 'side_by_side', 'make_demo', 'render_params_uint8']
+__all__ = ['DEFAULT_MODEL_DIR', 'load_default_model', 'default_img_size', 'make_thumbnail', 'read_thumbnail', 'scale_params',
+           'predict_params', 'enhance', 'format_params']
 
 # %% ../../nbs/14_filternet_enhance.ipynb #ad325800
 DEFAULT_MODEL_DIR = Path(filternet_coco.__file__).resolve().parent/'weights'/'filternet_default'
@@ -37,12 +37,18 @@ def load_default_model(path: str | Path | None = None, device: str = 'cpu') -> F
 def _cached_model(path: str | None) -> FilterNet: return load_default_model(path)
 
 # %% ../../nbs/14_filternet_enhance.ipynb #d995f1cf
-def make_thumbnail(pixels: np.ndarray, size: int = 299) -> np.ndarray:
-    "The uint8 frame FilterNet reads of an RGB uint8/uint16 photo (H, W, 3): short side `size`, aspect kept (`frame_thumbnail`)."
-    return frame_thumbnail(pixels[..., :3] if pixels.ndim == 3 else pixels, size)
+@lru_cache(maxsize=1)
+def default_img_size() -> int:
+    "The thumbnail side of the embedded default model (read from its config.json, no weights loaded)."
+    return FilterNetConfig.from_json(DEFAULT_MODEL_DIR/'config.json', drop=LEGACY_TRAINING_FIELDS).img_size
 
-def read_thumbnail(path: str | Path, size: int = 299) -> np.ndarray:
+def make_thumbnail(pixels: np.ndarray, size: int | None = None) -> np.ndarray:
+    "The uint8 frame FilterNet reads of an RGB uint8/uint16 photo (H, W, 3): short side `size` (default: the default model's), aspect kept."
+    return frame_thumbnail(pixels[..., :3] if pixels.ndim == 3 else pixels, size or default_img_size())
+
+def read_thumbnail(path: str | Path, size: int | None = None) -> np.ndarray:
     "The frame (`make_thumbnail`) of a photo file, decoded at reduced scale when it is a JPEG."
+    size = size or default_img_size()
     with Image.open(path) as im:
         im.draft('RGB', (2 * size, 2 * size))
         return make_thumbnail(np.asarray(ImageOps.exif_transpose(im).convert('RGB')), size)
@@ -65,99 +71,17 @@ def predict_params(thumb: np.ndarray, model: FilterNet | None = None, strength: 
 
 def enhance(image: np.ndarray | Image.Image, model: FilterNet | None = None, strength: float = 1.0) -> tuple:
     "Enhance a photo (uint8/uint16 HxWx3 array or PIL image): (enhanced photo of the same kind, FilterParams)."
-    from filternet_coco.render import render_photo
+    from filternet_coco.render import render_pixels
     pil = isinstance(image, Image.Image)
     pixels = np.asarray(image.convert('RGB')) if pil else image
     if not isinstance(pixels, np.ndarray) or pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype not in (np.uint8, np.uint16):
         raise ValueError(f'enhance expects an RGB photo (H, W, 3) of uint8 or uint16, got {getattr(pixels, "dtype", type(pixels))} {getattr(pixels, "shape", "")}')
     model = model or _cached_model(None)
     params = predict_params(make_thumbnail(pixels, model.config.img_size), model, strength)
-    out = render_photo(pixels, params)
+    out = render_pixels(pixels, params)
     return (Image.fromarray(out) if pil else out), params
 
 # %% ../../nbs/14_filternet_enhance.ipynb #602fb91c
 def format_params(params: FilterParams) -> str:
     "The non-zero params as one short line, e.g. 'exposure +0.31 temperature -0.12'."
     return ' '.join(f'{k} {v:+.2f}' for k, v in params.to_dict().items() if round(v, 2)) or 'no change'
-
-# %% ../../nbs/14_filternet_enhance.ipynb #af564a4c
-def enhance_command(inputs: list,               # photo files and/or folders of photos
-                    out: str = 'enhanced',      # output folder
-                    strength: float = 1.0,      # scale of the predicted edit: 0 (none) to 1.5
-                    params_out: bool = False,   # also write the predicted params as NAME.json
-                    cube: int = 0,              # also write a 3D LUT NAME.cube of this size, e.g. 33 (0: none)
-                    xmp: bool = False,          # also write the edit as a Lightroom / Camera Raw preset NAME.preset.xmp
-                    model: str | None = None,   # a FilterNet folder (default: the embedded model)
-                    overwrite: bool = False,    # replace existing outputs (inputs are never replaced)
-                    quality: int = 95,          # JPEG / WebP quality
-                    progress: bool = True,      # show a progress bar
-                   ) -> int:
-    "Predict filter params with FilterNet on a thumbnail of each photo and render them at full resolution."
-    from dataclasses import replace
-    from filternet_coco.io import read_photo, write_photo, run_batch, UserError
-    from filternet_coco.render import render_photo
-    from filternet_coco.exports import sidecar_endings, write_sidecars
-    prog = 'filternet-coco enhance'
-    try: strength, net, endings = _check_strength(strength), _cached_model(model), sidecar_endings(params_out, cube, xmp)
-    except (ValueError, FileNotFoundError) as e: raise UserError(str(e)) from None
-    def process(src: Path, dest: Path) -> str:
-        photo = read_photo(src)
-        params = predict_params(make_thumbnail(photo.pixels, net.config.img_size), net, strength)
-        write_photo(dest, replace(photo, pixels=render_photo(photo.pixels, params)), quality=quality)
-        write_sidecars(dest, params, params_out, cube, xmp, name=f'FilterNet {src.stem}', model=model or 'default', source=src.name)
-        return format_params(params)
-    return run_batch(inputs, out, process, overwrite=overwrite, sidecars=endings, progress=progress, prog=prog)
-
-# %% ../../nbs/14_filternet_enhance.ipynb #db9b1ca5
-def side_by_side(images: list, labels: list | None = None, height: int = 360, gap: int = 6) -> np.ndarray:
-    "uint8 photos scaled to one `height` and set side by side, each captioned with its label."
-    from PIL import ImageDraw
-    tiles = [Image.fromarray(to_uint8(im)).resize((max(1, round(im.shape[1] * height / im.shape[0])), height), Image.Resampling.LANCZOS) for im in images]
-    canvas = Image.new('RGB', (sum(t.width for t in tiles) + gap * (len(tiles) - 1), height), 'white')
-    x = 0
-    for t, lab in zip(tiles, labels or [None] * len(tiles)):
-        canvas.paste(t, (x, 0))
-        if lab: ImageDraw.Draw(canvas).text((x + 6, 6), lab, fill='white', stroke_width=2, stroke_fill='black')
-        x += t.width + gap
-    return np.asarray(canvas)
-
-# %% ../../nbs/14_filternet_enhance.ipynb #300c6bc2
-def _held_out(model_dir: Path) -> list[Path]:
-    "The source photos the model never saw (its training.json `test_sources`) that exist here."
-    from filternet_coco.samples import shared_data
-    info = model_dir/'training.json'
-    if not info.is_file(): return []
-    root = shared_data(required=False)
-    found = [root/'photos'/s if root else Path(s) for s in json.loads(info.read_text()).get('test_sources', [])]
-    return [p for p in found if p.is_file()]
-
-def _demo_one(out_dir: Path, name: str, before: np.ndarray, model, original=None, degradation=None) -> Path:
-    "Enhance one photo, write NAME.jpg (side by side) and NAME.json (params); returns the JPEG path."
-    after, params = enhance(before, model)
-    ims, labs = [before, after] + ([original] if original is not None else []), ['before', 'FilterNet'] + ['original'] * (original is not None)
-    Image.fromarray(side_by_side(ims, labs)).save(out_dir/f'{name}.jpg', quality=90)
-    extra = {} if degradation is None else {'degradation': degradation.to_dict(nonzero=True)}
-    (out_dir/f'{name}.json').write_text(json.dumps({'predicted': params.to_dict(nonzero=True), **extra}, indent=2) + '\n')
-    return out_dir/f'{name}.jpg'
-
-def make_demo(out_dir: str | Path = 'demo_out', n: int = 3, size: int = 768, model: FilterNet | None = None, seed: int = 0) -> list[Path]:
-    "FilterNet before/after JPEGs + params JSON for `n` photos of each demo folder and `n` degraded held-out photos."
-    from filternet_coco.samples import list_photos, load_thumbnail
-    from filternet_coco.degrade import sample_params
-    model = model or _cached_model(None)
-    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    written = [_demo_one(out_dir, f'enhance_{folder}_{p.stem}', load_thumbnail(p, size), model)
-               for folder in ('exposure_errors', 'dicm_lowlight') for p in list_photos(folder)[:n]]
-    held = _held_out(DEFAULT_MODEL_DIR)[:n]
-    degs = sample_params(len(held), 'moderate', model.config.names, seed=seed)
-    for p, d in zip(held, degs):
-        orig = load_thumbnail(p, size)
-        before = render_params_uint8(orig, d, model.config.names)
-        written.append(_demo_one(out_dir, f'enhance_heldout_{p.stem}', before, model, orig, FilterParams.from_tensor(d, model.config.names)))
-    return written
-
-def render_params_uint8(img: np.ndarray, params: torch.Tensor, names) -> np.ndarray:
-    "Render params (k,) ordered like `names` on a uint8 photo with the differentiable filters (float64)."
-    from filternet_coco.filters import apply_filters
-    x = torch.from_numpy(img.copy()).permute(2, 0, 1)[None].double() / 255
-    return (apply_filters(x, params[None].double(), names)[0].permute(1, 2, 0) * 255).round().byte().numpy()

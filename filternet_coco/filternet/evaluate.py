@@ -14,12 +14,16 @@ from ..curves import TONE_FILTERS
 from ..filters import apply_filters, color_matrix, exposure, tone_curve
 from ..params import parse_filters
 from ..samples import load_thumbnail
+from ..degrade import sample_params, mild_params
+from .model import FilterNet
+from .train import psnr as _psnr
 
 # %% auto #0
 __all__ = ['BASELINES', 'VGG_FILES', 'NA_VGG', 'COLUMNS', 'autocontrast', 'equalize_luma', 'clahe', 'gray_world',
            'invert_filters', 'score_images', 'perceptual_metrics', 'degrade_photos', 'load_pairs', 'load_fivek_pairs',
            'method_from_image_fn', 'oracle', 'negated_params', 'method_from_model', 'image_methods', 'standard_methods',
-           'score_method', 'evaluate_methods', 'markdown_table', 'write_table', 'show_examples']
+           'score_method', 'evaluate_methods', 'markdown_table', 'write_table', 'eval_sets', 'calibrate_shrink',
+           'evaluate_model', 'results_markdown', 'show_examples']
 
 # %% ../../nbs/15_filternet_eval.ipynb #7bcef47f
 def autocontrast(img: np.ndarray) -> np.ndarray:
@@ -193,6 +197,48 @@ def write_table(rows: list[dict], path: str | Path) -> Path:
         w = csv.DictWriter(f, cols); w.writeheader(); w.writerows([{k: _fmt(v) for k, v in r.items()} for r in rows])
     path.with_suffix('.md').write_text(markdown_table(rows) + '\n')
     return path
+
+# %% ../../nbs/15_filternet_eval.ipynb #e34d14f6
+def eval_sets(photos: list, names, seed: int = 0, size: int = 512, runs: int = 2) -> dict:
+    "{'moderate', 'mild sparse', 'clean'}: test sets (see `evaluate.degrade_photos`) from photos [(name, path)]."
+    names, paths = parse_filters(names), [p for _, p in photos]
+    rep, g = [p for p in paths for _ in range(runs)], torch.Generator().manual_seed(seed)
+    return {'moderate': degrade_photos(rep, sample_params(len(rep), 'moderate', names, g), names, size),
+            'mild sparse': degrade_photos(rep, mild_params(len(rep), names, g, k=(2, 4)), names, size),
+            'clean': degrade_photos(paths, torch.zeros(len(paths), len(names)), names, size)}
+
+@torch.no_grad()
+def _predictions(net: FilterNet, imgs: list) -> Tensor:
+    "Params (N, n) the model predicts for uint8 photos, before its shrink."
+    old, net.config.shrink = net.config.shrink, 1.0
+    try: return torch.stack([net.predict_params(im).to_tensor(net.config.names) for im in imgs])
+    finally: net.config.shrink = old
+
+@torch.no_grad()
+def calibrate_shrink(net: FilterNet, sets: dict, grid=(0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), floor: float = 32.) -> tuple[float, list]:
+    "(chosen shrink, rows {'shrink', set: mean PSNR}) on validation `sets` (see `eval_sets`)."
+    pred = {k: _predictions(net, s['degraded']) for k, s in sets.items()}
+    rows = []
+    for s in grid:
+        row = {'shrink': s}
+        for k, st in sets.items():
+            out = [net.render(_batch([d]).float(), s * pred[k][i:i + 1]) for i, d in enumerate(st['degraded'])]
+            row[k] = float(torch.stack([_psnr(o, _batch([t]).float()) for o, t in zip(out, st['original'])]).mean())
+        rows.append(row)
+    ok = [r for r in rows if r['clean'] >= floor]
+    best = max(ok, key=lambda r: r['moderate'] + r['mild sparse']) if ok else max(rows, key=lambda r: r['clean'])
+    return best['shrink'], rows
+
+# %% ../../nbs/15_filternet_eval.ipynb #9a63fb88
+def evaluate_model(net: FilterNet, sets: dict, fivek: bool = True, name: str = 'FilterNet') -> dict:
+    "{set name: Table 5.1-shaped rows} for `net` beside the baselines, the negated truth and the oracle (+ FiveK)."
+    out = {k: evaluate_methods({**standard_methods(), name: method_from_model(net)}, s) for k, s in sets.items()}
+    if fivek: out['fivek'] = evaluate_methods({**image_methods(), name: method_from_model(net)}, load_fivek_pairs(), fsim=False)
+    return out
+
+def results_markdown(results: dict) -> str:
+    "One markdown table per set."
+    return '\n\n'.join(f'### {k}\n\n' + markdown_table(rows) for k, rows in results.items()) + '\n'
 
 # %% ../../nbs/15_filternet_eval.ipynb #d85dbd91
 def show_examples(pairs: dict, methods: dict, idx=(0, 1, 2), size: float = 1.6, axs=None):

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from ..filters import apply_filters
 from ..pretrained import load_torchvision, load_lite0
-from .model import FilterNetConfig, IMAGENET_STATS, LITE0_STATS
+from .model import IMAGENET_STATS, LITE0_STATS
 
 # %% auto #0
 __all__ = ['LOSS_PRESETS', 'FEATURE_NETS', 'loss_weights', 'gram_matrix', 'FeatureNet', 'vgg16_features', 'lite0_features',
@@ -69,13 +69,15 @@ FEATURE_NETS = {'vgg16': vgg16_features, 'efficientnet_lite0': lite0_features}
 # %% ../../nbs/12_filternet_loss.ipynb #b5ceb649
 class FilterNetLoss(nn.Module):
     "w_p*L1(pixels) + sum w_f*L1(features) + sum w_g*L1(Gram matrices), on sRGB images."
-    def __init__(self, config: FilterNetConfig | None = None, feature_net: nn.Module | None = None, **kwargs):
+    def __init__(self, loss: str = 'base',                              # preset: pixel | base | strong
+                 feature_net: str | nn.Module = 'efficientnet_lite0',  # vgg16 (thesis) | efficientnet_lite0 (offline), or a built FeatureNet
+                 feature_weights: str | Path | None = None):           # local path of the feature network's ImageNet weights
         super().__init__()
-        self.config = config = config or FilterNetConfig(**kwargs)
-        self.w_pixel, self.w_feature, self.w_gram = loss_weights(config.loss)
+        self.w_pixel, self.w_feature, self.w_gram = loss_weights(loss)
         needs_net = any(self.w_feature) or any(self.w_gram)
-        if config.feature_net not in FEATURE_NETS: raise ValueError(f'feature_net must be one of {", ".join(FEATURE_NETS)}, got {config.feature_net!r}')
-        self.net = (feature_net or FEATURE_NETS[config.feature_net](config.feature_weights)) if needs_net else None
+        if isinstance(feature_net, str) and feature_net not in FEATURE_NETS: raise ValueError(f'feature_net must be one of {", ".join(FEATURE_NETS)}, got {feature_net!r}')
+        if not needs_net: self.net = None
+        else: self.net = FEATURE_NETS[feature_net](feature_weights) if isinstance(feature_net, str) else feature_net
 
     def terms(self, pred: Tensor, target: Tensor) -> dict[str, Tensor]:
         "The weighted pixel, feature and Gram terms."

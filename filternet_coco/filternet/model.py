@@ -16,68 +16,13 @@ from ..filters import apply_filters
 from ..pretrained import load_torchvision, load_lite0
 
 # %% auto #0
-__all__ = ['BACKBONES', 'IMAGENET_STATS', 'LITE0_STATS', 'N_BINS', 'PERCENTILES', 'N_STATS', 'MAX_ASPECT', 'FilterNetConfig',
-           'create_body', 'global_stats', 'Maskout', 'FilterNetHead', 'create_filternet_head', 'render_params',
-           'FilterNet', 'frame_thumbnail', 'centre_square', 'model_inputs', 'show_edit']
+__all__ = ['BACKBONES', 'LEGACY_TRAINING_FIELDS', 'IMAGENET_STATS', 'LITE0_STATS', 'N_BINS', 'PERCENTILES', 'N_STATS',
+           'MAX_ASPECT', 'JSONConfig', 'FilterNetConfig', 'create_body', 'global_stats', 'Maskout', 'FilterNetHead',
+           'render_params', 'FilterNet', 'frame_thumbnail', 'centre_square', 'model_inputs', 'show_edit']
 
 # %% ../../nbs/11_filternet_model.ipynb #bebb4fe5
-@dataclass
-class FilterNetConfig:
-    "Everything that defines a FilterNet and its training recipe (each Table 5.1 ablation is a field)."
-    backbone: str = 'efficientnet_lite0'  # resnet34 | resnet50 | squeezenet1_1 | efficientnet_lite0
-    filters: str = 'tebcwh'       # filter set: codes, names or a count (see `parse_filters`)
-    pretrained: bool = True       # start the body from ImageNet weights
-    weights: str | None = None    # local path of the body's ImageNet weights (else the torch hub cache)
-    small_init: bool = True       # final linear layer N(0, 0.01) (else Kaiming)
-    maskout: float = 0.1          # Maskout probability (0 disables it)
-    space: str = 'linear'         # filter maths on 'linear' light (thesis) or directly on 'srgb' values
-    loss: str = 'base'            # loss preset: pixel | base | strong
-    feature_net: str = 'efficientnet_lite0'  # loss feature network: vgg16 (thesis) | efficientnet_lite0 (offline)
-    feature_weights: str | None = None  # local path of the feature network's ImageNet weights
-    fp16: bool = False            # mixed-precision training
-    regime: str = 'moderate'      # degradation regime of the training pairs (strong | moderate)
-    img_size: int = 299           # thumbnail side seen by the network
-    epochs: int = 10              # epochs with the body frozen
-    finetune_epochs: int = 5      # epochs of unfrozen fine-tuning (0: no fine-tuning)
-    lr: float = 1e-3              # peak one-cycle learning rate of the head
-    bs: int = 16                  # batch size
-    hidden: int = 512             # width of the head's hidden layer
-    dropout: float = 0.25         # dropout of both head blocks
-    stats: bool = False           # global-statistics branch beside the pooled CNN features (beyond the thesis)
-    stats_hidden: int = 256       # width of the statistics branch's two hidden layers
-    stats_draws: int = 0          # recipe: draws of the pool that pre-trains the statistics branch alone (0: none)
-    stats_epochs: int = 0         # recipe: epochs over that pool, batches of 128
-    thumb: str = 'squash'         # network input: 'squash' the frame to a square (thesis) | 'crop': aspect kept, centre square + whole-frame stats
-    quantize: bool = False        # 10-bit linear quantisation (straight-through) around the render layer
-    shrink: float = 1.0           # inference multiplier of the predicted params (calibrated on validation photos)
-    train_from: int = 0           # fine-tuning trains the body from this stage on (0: the whole body)
-    body_lr: float = 0.1          # fine-tuning: body learning rate / head learning rate
-    data: str = 'pairs'           # 'pairs' (pre-generated, thesis) | 'onthefly' (drawn every epoch) | 'fixed' (10 draws per photo, in memory)
-    p_clean: float = 0.0          # on the fly: share of untouched photos (target: no change)
-    p_mild: float = 0.0           # on the fly: share of mild sparse degradations (the rest: `regime`)
-    coco: bool = False            # on the fly: the COCO images are training photos too
-    loss_size: int = 0            # side of the renders the loss compares (0: the network's input itself)
-    epoch_len: int = 0            # on the fly: samples per epoch (0: one per training photo)
-    seed: int = 0                 # seed of splits, draws and initialisation
-
-    def __post_init__(self):
-        self.filters = ''.join(k for n in parse_filters(self.filters) for k, v in CODES.items() if v == n)
-        _check_choice('backbone', self.backbone, BACKBONES)
-        _check_choice('space', self.space, ('linear', 'srgb'))
-        _check_choice('regime', self.regime, ('strong', 'moderate'))
-        _check_choice('loss', self.loss, ('pixel', 'base', 'strong'))
-        _check_choice('feature_net', self.feature_net, ('vgg16', 'efficientnet_lite0'))
-        _check_choice('thumb', self.thumb, ('squash', 'crop'))
-        _check_choice('data', self.data, ('pairs', 'onthefly', 'fixed'))
-        if not 0 <= self.maskout < 1: raise ValueError(f'maskout must be in [0, 1), got {self.maskout}')
-        if not (0 <= self.p_clean and 0 <= self.p_mild and self.p_clean + self.p_mild <= 1): raise ValueError(f'p_clean and p_mild must be >= 0 with a sum <= 1, got {self.p_clean}, {self.p_mild}')
-        if not 0 <= self.shrink <= 1.5: raise ValueError(f'shrink must be in [0, 1.5], got {self.shrink}')
-
-    @property
-    def names(self) -> tuple[str, ...]: return parse_filters(self.filters)
-    @property
-    def finetune(self) -> bool: return self.finetune_epochs > 0
-
+class JSONConfig:
+    "JSON save / load of a config dataclass: unknown keys are refused by name, keys in `drop` skipped."
     def to_json(self, path: str | Path | None = None) -> str:
         "The config as JSON text, written to `path` if given."
         txt = json.dumps(asdict(self), indent=2)
@@ -85,14 +30,48 @@ class FilterNetConfig:
         return txt
 
     @classmethod
-    def from_json(cls, src: str | Path) -> FilterNetConfig:
-        "A config from a JSON file or JSON text; unknown keys are refused by name."
+    def from_json(cls, src: str | Path, drop=()):
+        "A config from a JSON file or JSON text."
         d = json.loads(Path(src).read_text() if not str(src).lstrip().startswith('{') else str(src))
-        unknown = [k for k in d if k not in {f.name for f in fields(cls)}]
-        if unknown: raise ValueError(f'unknown FilterNetConfig field {unknown[0]!r}')
-        return cls(**d)
+        unknown = [k for k in d if k not in {f.name for f in fields(cls)} and k not in drop]
+        if unknown: raise ValueError(f'unknown {cls.__name__} field {unknown[0]!r}')
+        return cls(**{k: v for k, v in d.items() if k not in drop})
+
+@dataclass
+class FilterNetConfig(JSONConfig):
+    "What defines a FilterNet's architecture and inference (training lives in `filternet.train.TrainConfig`)."
+    backbone: str = 'efficientnet_lite0'  # resnet34 | resnet50 | squeezenet1_1 | efficientnet_lite0
+    filters: str = 'tebcwh'       # filter set: codes, names or a count (see `parse_filters`)
+    pretrained: bool = True       # start the body from ImageNet weights
+    weights: str | None = None    # local path of the body's ImageNet weights (else the torch hub cache)
+    small_init: bool = True       # final linear layer N(0, 0.01) (else Kaiming)
+    maskout: float = 0.1          # Maskout probability (0 disables it)
+    space: str = 'linear'         # filter maths on 'linear' light (thesis) or directly on 'srgb' values
+    img_size: int = 299           # thumbnail side seen by the network
+    hidden: int = 512             # width of the head's hidden layer
+    dropout: float = 0.25         # dropout of both head blocks
+    stats: bool = False           # global-statistics branch beside the pooled CNN features (beyond the thesis)
+    stats_hidden: int = 256       # width of the statistics branch's two hidden layers
+    thumb: str = 'squash'         # network input: 'squash' the frame to a square (thesis) | 'crop': aspect kept, centre square + whole-frame stats
+    quantize: bool = False        # 10-bit linear quantisation (straight-through) around the render layer
+    shrink: float = 1.0           # inference multiplier of the predicted params (calibrated on validation photos)
+
+    def __post_init__(self):
+        self.filters = ''.join(k for n in parse_filters(self.filters) for k, v in CODES.items() if v == n)
+        _check_choice('backbone', self.backbone, BACKBONES)
+        _check_choice('space', self.space, ('linear', 'srgb'))
+        _check_choice('thumb', self.thumb, ('squash', 'crop'))
+        if not 0 <= self.maskout < 1: raise ValueError(f'maskout must be in [0, 1), got {self.maskout}')
+        if not 0 <= self.shrink <= 1.5: raise ValueError(f'shrink must be in [0, 1.5], got {self.shrink}')
+        if self.img_size < 8: raise ValueError(f'img_size must be at least 8, got {self.img_size}')
+
+    @property
+    def names(self) -> tuple[str, ...]: return parse_filters(self.filters)
 
 BACKBONES = ('resnet34', 'resnet50', 'squeezenet1_1', 'efficientnet_lite0')
+# Training fields that model folders saved before the two configs were split still carry: `from_pretrained` skips them.
+LEGACY_TRAINING_FIELDS = ('loss', 'feature_net', 'feature_weights', 'fp16', 'regime', 'epochs', 'finetune_epochs', 'lr', 'bs', 'stats_draws',
+                          'stats_epochs', 'train_from', 'body_lr', 'data', 'p_clean', 'p_mild', 'coco', 'loss_size', 'epoch_len', 'seed')
 
 def _check_choice(key, v, choices):
     if v not in choices: raise ValueError(f'{key} must be one of {", ".join(choices)}, got {v!r}')
@@ -190,10 +169,7 @@ class FilterNetHead(nn.Module):
 
     def forward(self, f: Tensor, stats: Tensor | None = None) -> Tensor: return self.from_pooled(self.pool(f), stats)
 
-def create_filternet_head(nf: int, n_out: int, hidden: int = 512, dropout: float = 0.25, maskout: float = 0.1, small_init: bool = True,
-                          n_stats: int = 0, stats_hidden: int = 256) -> FilterNetHead:
-    "Table 3.1 head on `nf` body channels (+ the statistics branch): n_out values in (-1, 1), then Maskout."
-    return FilterNetHead(nf, n_out, hidden, dropout, maskout, small_init, n_stats, stats_hidden)
+
 
 # %% ../../nbs/11_filternet_model.ipynb #fa49b857
 def _q10(x: Tensor) -> Tensor:
@@ -216,7 +192,7 @@ class FilterNet(nn.Module):
         super().__init__()
         self.config = config = config or FilterNetConfig(**kwargs)
         self.body, nf, (mean, std) = create_body(config.backbone, config.pretrained, config.weights)
-        self.head = create_filternet_head(nf, len(config.names), config.hidden, config.dropout, config.maskout, config.small_init,
+        self.head = FilterNetHead(nf, len(config.names), config.hidden, config.dropout, config.maskout, config.small_init,
                                           N_STATS if config.stats else 0, config.stats_hidden)
         self.register_buffer('mean', torch.tensor(mean)[:, None, None], persistent=False)
         self.register_buffer('std', torch.tensor(std)[:, None, None], persistent=False)
@@ -296,11 +272,11 @@ def _from_pretrained(cls, path: str | Path, device='cpu') -> FilterNet:
     path = Path(path)
     for f in ('config.json', 'model.safetensors'):
         if not (path/f).is_file(): raise FileNotFoundError(f'not a FilterNet folder: {path/f} is missing')
-    cfg = FilterNetConfig.from_json(path/'config.json')
-    cfg.pretrained = False
+    cfg = FilterNetConfig.from_json(path/'config.json', drop=LEGACY_TRAINING_FIELDS)
+    pretrained, cfg.pretrained = cfg.pretrained, False
     model = cls(cfg)
     model.load_state_dict(load_file(path/'model.safetensors'), strict=True)
-    model.config.pretrained = FilterNetConfig.from_json(path/'config.json').pretrained
+    model.config.pretrained = pretrained
     return model.to(device).eval()
 
 FilterNet.save_pretrained, FilterNet.from_pretrained = _save_pretrained, classmethod(_from_pretrained)

@@ -4,68 +4,25 @@
 
 # %% ../../nbs/16_filternet_recipe.ipynb #d4b3638b
 from __future__ import annotations
-import json, random, time
-from dataclasses import asdict
+import json
 from functools import partial
 from pathlib import Path
-import numpy as np, torch
+import torch
 import torch.nn.functional as F
-from torch import nn, Tensor
+from torch import Tensor
 from torch.utils.data import Dataset
-from fastai.basics import Learner, DataLoaders, DataLoader, Callback, params
-from fastai.callback.schedule import *  # noqa: F401,F403 (fit_one_cycle)
-from fastai.callback.progress import CSVLogger
+from fastai.basics import DataLoaders, DataLoader
 from fastprogress.fastprogress import progress_bar
-from ..params import parse_filters
-from ..degrade import sample_params
+from ..degrade import sample_params, draw_params
 from ..filters import apply_filters
 from ..samples import shared_data, list_photos, load_thumbnail, GOOD_FOLDERS
-from ..runs import new_run, save_checkpoint, load_checkpoint, resolve_checkpoint
-from .model import FilterNetConfig, FilterNet, frame_thumbnail, global_stats
-from .loss import FilterNetLoss
+from .model import FilterNet, frame_thumbnail, global_stats
 from .data import assign_splits, _photo_sources
-from .train import psnr, FrozenBodyBN
+from .train import TrainConfig, run_config, open_run, train_filternet
 
 # %% auto #0
-__all__ = ['PRESETS', 'STATS_BS', 'ABLATION_BUDGET', 'ABLATIONS', 'get_config', 'mild_params', 'draw_params', 'recipe_photos',
-           'load_frames', 'OnTheFly', 'body_stages', 'recipe_splitter', 'FrozenStatsBN', 'RunCheckpoint', 'StatsBranch',
-           'stats_pool', 'recipe_dataloaders', 'train_recipe', 'eval_sets', 'calibrate_shrink', 'evaluate_model',
-           'results_markdown', 'ship_model', 'train_ablations', 'ablation_rows', 'write_ablation']
-
-# %% ../../nbs/16_filternet_recipe.ipynb #4231b8cd
-PRESETS = {
-    'base': FilterNetConfig(),
-    'debug': FilterNetConfig(img_size=64, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
-                             coco=False, epochs=1, finetune_epochs=1, bs=4, epoch_len=8, loss_size=32, train_from=6, lr=2e-3, hidden=64,
-                             stats_hidden=32, stats_draws=256, stats_epochs=1),
-    'default': FilterNetConfig(img_size=128, loss='pixel', data='onthefly', thumb='crop', stats=True, p_clean=0.15, p_mild=0.35,
-                               coco=True, stats_draws=16000, stats_epochs=30, epochs=0, finetune_epochs=0, bs=32, epoch_len=512,
-                               loss_size=48, train_from=4, body_lr=0.1, lr=2e-3),
-}
-
-def get_config(spec: str | Path | FilterNetConfig = 'default', **overrides) -> FilterNetConfig:
-    "A preset by name, a config JSON file, or a config, with `overrides` applied (validated)."
-    if isinstance(spec, FilterNetConfig): cfg = spec
-    elif str(spec) in PRESETS: cfg = PRESETS[str(spec)]
-    elif Path(spec).is_file(): cfg = FilterNetConfig.from_json(spec)
-    else: raise ValueError(f'unknown config {spec!r}: a preset ({", ".join(PRESETS)}) or a FilterNetConfig JSON file')
-    return FilterNetConfig(**{**asdict(cfg), **overrides})
-
-# %% ../../nbs/16_filternet_recipe.ipynb #437644d2
-def mild_params(n: int, names, g: torch.Generator, k: tuple = (1, 4), lo: float = 0.05, hi: float = 0.35) -> Tensor:
-    "`n` sparse mild settings (n, len(names)): k[0]..k[1] filters each, |value| uniform in [lo, hi], random sign."
-    names, out = parse_filters(names), torch.zeros(n, len(parse_filters(names)))
-    for i in range(n):
-        m = int(torch.randint(min(k[0], len(names)), min(k[1], len(names)) + 1, (), generator=g))
-        idx = torch.randperm(len(names), generator=g)[:m]
-        out[i, idx] = (lo + (hi - lo) * torch.rand(m, generator=g)) * torch.where(torch.rand(m, generator=g) < 0.5, -1., 1.)
-    return out
-
-def draw_params(n: int, config: FilterNetConfig, g: torch.Generator) -> Tensor:
-    "`n` training degradations: untouched (share p_clean), mild sparse (p_mild), else `config.regime`."
-    u = torch.rand(n, generator=g)
-    p = torch.where((u < config.p_clean + config.p_mild)[:, None], mild_params(n, config.names, g), sample_params(n, config.regime, config.names, g))
-    return torch.where((u < config.p_clean)[:, None], torch.zeros_like(p), p)
+__all__ = ['STATS_BS', 'recipe_photos', 'load_frames', 'OnTheFly', 'stats_pool', 'recipe_dataloaders', 'stats_dataloaders',
+           'train_recipe']
 
 # %% ../../nbs/16_filternet_recipe.ipynb #2aced682
 def recipe_photos(seed: int = 0, coco: bool = True, folders=GOOD_FOLDERS, valid_pct: float = 0.2, test_pct: float = 0.1) -> dict:
@@ -89,23 +46,23 @@ def load_frames(photos: list, size: int, cache: str | Path | None = None) -> lis
 # %% ../../nbs/16_filternet_recipe.ipynb #569158d1
 class OnTheFly(Dataset):
     "Items (input, stats, degraded small, original small) with degradations drawn at every access (or `fixed` ones)."
-    def __init__(self, frames: list, config: FilterNetConfig, length: int | None = None, fixed: Tensor | None = None, augment: bool = True):
+    def __init__(self, frames: list, config: TrainConfig, length: int | None = None, fixed: Tensor | None = None, augment: bool = True):
         self.frames, self.c, self.fixed, self.augment = frames, config, fixed, augment
         self.length = length or (len(fixed) if fixed is not None else len(frames))
     def __len__(self): return self.length
 
     def _square(self, t: Tensor, y0: int, x0: int) -> Tensor:
-        s = self.c.img_size
-        return F.interpolate(t, (s, s), mode='area') if self.c.thumb == 'squash' else t[..., y0:y0 + s, x0:x0 + s]
+        s = self.c.model.img_size
+        return F.interpolate(t, (s, s), mode='area') if self.c.model.thumb == 'squash' else t[..., y0:y0 + s, x0:x0 + s]
 
     def __getitem__(self, i):
         g = torch.Generator().manual_seed(int(torch.randint(2 ** 62, ())))   # from the global RNG: seeded, resumable
         if self.fixed is None and self.augment: i = int(torch.randint(len(self.frames), (), generator=g))   # a random photo: no shuffling needed
         c, frame = self.c, self.frames[i % len(self.frames)][None].float().div(255)
-        p = draw_params(1, c, g) if self.fixed is None else self.fixed[i:i + 1]
+        p = draw_params(1, c.model.names, g, c.regime, c.p_clean, c.p_mild) if self.fixed is None else self.fixed[i:i + 1]
         if self.augment and torch.rand((), generator=g) < 0.5: frame = frame.flip(-1)
-        deg = (apply_filters(frame, p, c.names) * 255).round() / 255
-        (h, w), s = frame.shape[-2:], c.img_size
+        deg = (apply_filters(frame, p, c.model.names) * 255).round() / 255
+        (h, w), s = frame.shape[-2:], c.model.img_size
         y0, x0 = [int(torch.randint(0, d - s + 1, (), generator=g)) if self.augment else (d - s) // 2 for d in (h, w)]
         x, o = self._square(deg, y0, x0), self._square(frame, y0, x0)
         ls = c.loss_size or s
@@ -120,258 +77,41 @@ class OnTheFly(Dataset):
         return t[..., y:y + wh, x:x + ww]
 
 # %% ../../nbs/16_filternet_recipe.ipynb #b8fdf8ff
-def body_stages(net: FilterNet) -> list[nn.Module]:
-    "The body as stages, input first (EfficientNet-Lite0: stem, its 7 block stages, head conv; others: children)."
-    b = net.body
-    if net.config.backbone == 'efficientnet_lite0': return [nn.Sequential(b[0], b[1]), *b[2], nn.Sequential(b[3], b[4])]
-    return list(b.children())
-
-def _pretrained_stats(c: FilterNetConfig) -> bool: return c.stats and c.stats_draws > 0 and c.stats_epochs > 0
-
-def recipe_splitter(net: FilterNet) -> list:
-    "Parameter groups [body stages >= train_from, head]; earlier stages, and a pre-trained statistics branch, are frozen for good."
-    st = body_stages(net)
-    for m in st[:net.config.train_from]: m.requires_grad_(False)
-    frozen = _pretrained_stats(net.config)   # its parameters stay out of the groups: fastai's unfreeze would turn their gradients back on
-    if frozen: net.head.stats_mlp.requires_grad_(False)
-    head = [p for n, p in net.head.named_parameters() if not (frozen and n.startswith('stats_mlp.'))]
-    return [params(nn.ModuleList(st[net.config.train_from:])), head]
-
-class FrozenStatsBN(Callback):
-    "A pre-trained statistics branch keeps its BatchNorm running statistics in the CNN stages (eval mode)."
-    order = 1
-    def before_train(self):
-        if _pretrained_stats(self.learn.model.config): self.learn.model.head.stats_mlp.eval()
-
-def _rng_state() -> dict:
-    return dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate())
-
-def _set_rng_state(s: dict):
-    torch.set_rng_state(s['torch']); np.random.set_state(s['numpy']); random.setstate(s['python'])
-
-class RunCheckpoint(Callback):
-    "After every epoch: `checkpoint-<step>/` in the run folder (`model`'s weights, optimizer, RNG, stage, metrics); keeps `keep`."
-    order = 70   # after the Recorder has the epoch's metrics
-    def __init__(self, run: Path, stage: str, offset: int, keep: int = 2, model: nn.Module | None = None):
-        self.run, self.stage, self.offset, self.keep, self.net = Path(run), stage, offset, keep, model
-    def after_epoch(self):
-        vals = dict(zip(self.recorder.metric_names[1:-1], map(float, self.recorder.log[1:-1])))
-        net = self.learn.model if self.net is None else self.net
-        save_checkpoint(self.run, self.offset + self.epoch + 1, {'model': net.state_dict()},
-                        {'stage': self.stage, 'epoch': self.epoch, **vals}, {'optimizer': self.learn.opt.state_dict(), 'rng': _rng_state()}, self.keep)
-
-# %% ../../nbs/16_filternet_recipe.ipynb #8e8463b9
-class StatsBranch(nn.Module):
-    "A FilterNet's statistics branch alone, with its render layer: (stats, degraded) -> edited (the FilterNet's own modules)."
-    def __init__(self, net: FilterNet):
-        super().__init__()
-        self.head, self._render = net.head, net.render
-    def forward(self, stats: Tensor, src: Tensor) -> Tensor:
-        return self._render(src, self.head.intensities(self.head.stats_logits(stats)))
-
 STATS_BS = 128   # batch size of the statistics branch's pre-training
 
-def stats_pool(frames: list, config: FilterNetConfig, n: int) -> list[tuple]:
+def stats_pool(frames: list, config: TrainConfig, n: int) -> list[tuple]:
     "`n` items (statistics, degraded small, original small) drawn like `OnTheFly`'s, from a generator of their own (seed + 2)."
     ds = OnTheFly(frames, config, length=n)
     with torch.random.fork_rng():
         torch.manual_seed(config.seed + 2)
         return [ds[i][1:] for i in progress_bar(range(n), leave=False)]
 
-
-# %% ../../nbs/16_filternet_recipe.ipynb #2ddb73de
-def recipe_dataloaders(config: FilterNetConfig, photos: dict | None = None, cache='data_cache', valid_draws: int = 1) -> DataLoaders:
+# %% ../../nbs/16_filternet_recipe.ipynb #8e8463b9
+def recipe_dataloaders(config: TrainConfig, photos: dict | None = None, cache='data_cache', valid_draws: int = 1) -> DataLoaders:
     "fastai DataLoaders: training items drawn on the fly (or fixed), validation items fixed by the seed."
-    photos = photos or recipe_photos(config.seed, config.coco)
-    tr, va = load_frames(photos['train'], config.img_size, cache), load_frames(photos['valid'], config.img_size, cache)
-    g = torch.Generator().manual_seed(config.seed + 1)
-    vfix = draw_params(len(va) * valid_draws, config, g)
-    if config.data == 'fixed': train = OnTheFly(tr * 10, config, fixed=sample_params(len(tr) * 10, config.regime, config.names, g))
-    else: train = OnTheFly(tr, config, length=config.epoch_len or len(tr))
-    valid = OnTheFly(va * valid_draws, config, fixed=vfix, augment=False)
-    dl = partial(DataLoader, bs=config.bs, num_workers=0)
-    return DataLoaders(dl(train, shuffle=config.data == 'fixed', drop_last=True), dl(valid))
+    c, photos = config, photos or recipe_photos(config.seed, config.coco)
+    tr, va = load_frames(photos['train'], c.model.img_size, cache), load_frames(photos['valid'], c.model.img_size, cache)
+    g = torch.Generator().manual_seed(c.seed + 1)
+    vfix = draw_params(len(va) * valid_draws, c.model.names, g, c.regime, c.p_clean, c.p_mild)
+    if c.data == 'fixed': train = OnTheFly(tr * 10, c, fixed=sample_params(len(tr) * 10, c.regime, c.model.names, g))
+    else: train = OnTheFly(tr, c, length=c.epoch_len or len(tr))
+    valid = OnTheFly(va * valid_draws, c, fixed=vfix, augment=False)
+    dl = partial(DataLoader, bs=c.bs, num_workers=0)
+    return DataLoaders(dl(train, shuffle=c.data == 'fixed', drop_last=True), dl(valid))
 
-def _learner(net, dls, config, run, stage, offset) -> Learner:
-    if stage == 'stats':   # the branch alone: only its parameters train
-        return Learner(dls, StatsBranch(net), loss_func=FilterNetLoss(config), splitter=lambda m: [params(m.head.stats_mlp)], metrics=[psnr],
-                       path=run, cbs=[CSVLogger('history.csv', append=True), RunCheckpoint(run, stage, offset, model=net)])
-    cbs = [FrozenBodyBN(), FrozenStatsBN(), CSVLogger('history.csv', append=True), RunCheckpoint(run, stage, offset)]
-    return Learner(dls, net, loss_func=FilterNetLoss(config), splitter=recipe_splitter, metrics=[psnr], path=run, train_bn=False, cbs=cbs)
-
-def _stats_dataloaders(config, photos, dls) -> DataLoaders:
-    "DataLoaders of the statistics branch's pool and of the recipe's own validation items."
-    pool = stats_pool(dls.train.dataset.frames[:len(photos['train'])], config, config.stats_draws)   # the frames `dls` loaded ('fixed' repeats them)
+def stats_dataloaders(config: TrainConfig, n_train: int, dls: DataLoaders) -> DataLoaders:
+    "DataLoaders of the statistics branch's pool (from the first `n_train` frames `dls` loaded) and of the recipe's own validation items."
+    pool = stats_pool(dls.train.dataset.frames[:n_train], config, config.stats_draws)   # 'fixed' repeats the frames: the photos once
     return DataLoaders.from_dsets(pool, [dls.valid.dataset[i][1:] for i in range(len(dls.valid.dataset))], bs=STATS_BS, num_workers=0)
 
-def train_recipe(config: FilterNetConfig | str = 'default', out: str | Path = 'runs', name: str | None = None,
+def train_recipe(config: TrainConfig | str = 'default', out: str | Path = 'runs', name: str | None = None,
                  resume: str | Path | None = None, cache: str | Path | None = 'data_cache', photos: dict | None = None) -> tuple[FilterNet, Path]:
-    "Train a FilterNet with degradations drawn on the fly; returns (model, run folder)."
-    if resume:
-        run = Path(resume)
-        if not (run/'config.json').is_file(): raise FileNotFoundError(f'cannot resume: {run/"config.json"} not found')
-        config = FilterNetConfig.from_json(run/'config.json')
-    else:
-        config = get_config(config)
-        run = new_run(out, name or 'filternet'); config.to_json(run/'config.json')
-    if config.data == 'pairs': raise ValueError("data='pairs' trains from a pairs folder: use filternet_coco.filternet.train.train_filternet")
+    "Train a FilterNet with degradations drawn on the fly through the one training loop; returns (model, run folder)."
+    config = run_config(config, resume)
+    if config.data == 'pairs': raise ValueError("config has data='pairs': train it on a pairs folder (train_pairs, filternet-coco train --dataset)")
     photos = photos or recipe_photos(config.seed, config.coco)
+    run = open_run(config, out, name, resume)
     (run/'split.json').write_text(json.dumps({k: [n for n, _ in v] for k, v in photos.items()}, indent=1) + '\n')
-    torch.manual_seed(config.seed); random.seed(config.seed); np.random.seed(config.seed)
-    net, dls = FilterNet(config), recipe_dataloaders(config, photos, cache)
-    ck = resolve_checkpoint(run, 'latest') if resume else None
-    done = 0
-    if ck is not None:
-        tensors, state = load_checkpoint(ck); net.load_state_dict(tensors['model']); done = state['step']
-    ns = config.stats_epochs if _pretrained_stats(config) else 0
-    for stage, n, lr, offset, freeze in (('stats', ns, config.lr, 0, False), ('frozen', config.epochs, config.lr, ns, True),
-                                         ('finetune', config.finetune_epochs, slice(config.lr * config.body_lr, config.lr), ns + config.epochs, False)):
-        if done >= offset + n: continue
-        learn = _learner(net, _stats_dataloaders(config, photos, dls) if stage == 'stats' else dls, config, run, stage, offset)
-        learn.create_opt(); learn.freeze() if freeze else learn.unfreeze()
-        if ck is not None:   # continue the random streams, and the optimizer if the stage was under way
-            _set_rng_state(torch.load(ck/'rng.pt', weights_only=False)); ck = ck if done > offset else None
-            if ck is not None: learn.opt.load_state_dict(torch.load(ck/'optimizer.pt', weights_only=False))
-            ck = None
-        learn.fit_one_cycle(n, lr, start_epoch=done - offset)
-    net.eval().save_pretrained(run/'model')
+    net = train_filternet(lambda: recipe_dataloaders(config, photos, cache), config, run, resume=resume is not None,
+                          stats_dls=lambda dls: stats_dataloaders(config, len(photos['train']), dls))
     return net, run
-
-# %% ../../nbs/16_filternet_recipe.ipynb #4b86eb54
-def eval_sets(photos: list, names, seed: int = 0, size: int = 512, runs: int = 2) -> dict:
-    "{'moderate', 'mild sparse', 'clean'}: test sets (see `evaluate.degrade_photos`) from photos [(name, path)]."
-    from filternet_coco.filternet.evaluate import degrade_photos
-    names, paths = parse_filters(names), [p for _, p in photos]
-    rep, g = [p for p in paths for _ in range(runs)], torch.Generator().manual_seed(seed)
-    return {'moderate': degrade_photos(rep, sample_params(len(rep), 'moderate', names, g), names, size),
-            'mild sparse': degrade_photos(rep, mild_params(len(rep), names, g, k=(2, 4)), names, size),
-            'clean': degrade_photos(paths, torch.zeros(len(paths), len(names)), names, size)}
-
-@torch.no_grad()
-def _predictions(net: FilterNet, imgs: list) -> Tensor:
-    "Params (N, n) the model predicts for uint8 photos, before its shrink."
-    old, net.config.shrink = net.config.shrink, 1.0
-    try: return torch.stack([net.predict_params(im).to_tensor(net.config.names) for im in imgs])
-    finally: net.config.shrink = old
-
-@torch.no_grad()
-def calibrate_shrink(net: FilterNet, sets: dict, grid=(0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), floor: float = 32.) -> tuple[float, list]:
-    "(chosen shrink, rows {'shrink', set: mean PSNR}) on validation `sets` (see `eval_sets`)."
-    from filternet_coco.filternet.evaluate import _batch
-    pred = {k: _predictions(net, s['degraded']) for k, s in sets.items()}
-    rows = []
-    for s in grid:
-        row = {'shrink': s}
-        for k, st in sets.items():
-            out = [net.render(_batch([d]).float(), s * pred[k][i:i + 1]) for i, d in enumerate(st['degraded'])]
-            row[k] = float(torch.stack([psnr(o, _batch([t]).float()) for o, t in zip(out, st['original'])]).mean())
-        rows.append(row)
-    ok = [r for r in rows if r['clean'] >= floor]
-    best = max(ok, key=lambda r: r['moderate'] + r['mild sparse']) if ok else max(rows, key=lambda r: r['clean'])
-    return best['shrink'], rows
-
-# %% ../../nbs/16_filternet_recipe.ipynb #74d1fd25
-def evaluate_model(net: FilterNet, sets: dict, fivek: bool = True, name: str = 'FilterNet') -> dict:
-    "{set name: Table 5.1-shaped rows} for `net` beside the baselines, the negated truth and the oracle (+ FiveK)."
-    from filternet_coco.filternet.evaluate import standard_methods, image_methods, method_from_model, evaluate_methods, load_fivek_pairs
-    out = {k: evaluate_methods({**standard_methods(), name: method_from_model(net)}, s) for k, s in sets.items()}
-    if fivek: out['fivek'] = evaluate_methods({**image_methods(), name: method_from_model(net)}, load_fivek_pairs(), fsim=False)
-    return out
-
-def results_markdown(results: dict) -> str:
-    "One markdown table per set."
-    from filternet_coco.filternet.evaluate import markdown_table
-    return '\n\n'.join(f'### {k}\n\n' + markdown_table(rows) for k, rows in results.items()) + '\n'
-
-# %% ../../nbs/16_filternet_recipe.ipynb #420b5af1
-def _history(run: Path) -> list[dict]:
-    "The rows of the run's history.csv (CSVLogger repeats its header per stage)."
-    import csv
-    f = Path(run)/'history.csv'
-    if not f.is_file(): return []
-    rows = [r for r in csv.reader(f.read_text().splitlines()) if r]
-    head = rows[0]
-    return [dict(zip(head, r)) for r in rows if r != head]
-
-def ship_model(net: FilterNet, run: str | Path, dest: str | Path, photos: dict | None = None, fivek: bool = True, seed: int = 0) -> dict:
-    "Calibrate `shrink` on validation photos, evaluate on the test photos, write the shipped folder `dest`; returns the results."
-    from filternet_coco.filternet.evaluate import write_table
-    t0, run, dest = time.time(), Path(run), Path(dest)
-    net.eval(); photos = photos or recipe_photos(net.config.seed, net.config.coco)
-    shrink, calib = calibrate_shrink(net, eval_sets(photos['valid'], net.config.names, seed + 100))
-    net.config.shrink = shrink
-    net.save_pretrained(run/'model')
-    net.save_pretrained(dest, dtype=torch.float16)
-    shipped = FilterNet.from_pretrained(dest).float()          # score what ships: the float16 weights
-    results = evaluate_model(shipped, eval_sets(photos['test'], net.config.names, seed), fivek)
-    for k, rows in results.items(): write_table(rows, dest/f'evaluation_{k.replace(" ", "_")}.csv')
-    (dest/'evaluation.md').write_text(results_markdown(results))
-    preset = next((k for k in PRESETS if get_config(k, shrink=net.config.shrink) == net.config), None)   # the preset it is, if any
-    info = dict(recipe=f'filternet-coco train --config {preset or "config.json"} --ship', run=run.name,
-                config=json.loads(net.config.to_json()), test_sources=[n for n, _ in photos['test']],
-                split={k: len(v) for k, v in photos.items()}, history=_history(run), calibration=calib, shrink=shrink,
-                results=results, evaluation_seconds=time.time() - t0, torch=torch.__version__, threads=torch.get_num_threads(),
-                weights_bytes=(dest/'model.safetensors').stat().st_size)
-    (dest/'training.json').write_text(json.dumps(info, indent=1, default=str) + '\n')
-    return results
-
-# %% ../../nbs/16_filternet_recipe.ipynb #f1eb10dc
-ABLATION_BUDGET = dict(epoch_len=512)   # = the default recipe's own; CNN stages, where a row has them: 2 frozen + 8 fine-tuning epochs
-_CNN = dict(epochs=2, finetune_epochs=8)
-ABLATIONS = {   # row name: overrides of the default recipe
-    'default recipe (the shipped model): statistics branch alone': {},
-    '+ CNN stages on top (frozen 2 + fine-tuned 8 epochs)': _CNN,
-    '+ CNN, frozen body only (10 epochs)': dict(epochs=10),
-    'CNN and branch trained together (no pre-training)': dict(stats_draws=0, **_CNN),
-    'CNN alone (no statistics branch)': dict(stats=False, **_CNN),
-    'CNN alone, fixed degradations (10 per photo, thesis)': dict(stats=False, data='fixed', **_CNN),
-    'CNN alone, squashed thumbnail (thesis)': dict(stats=False, thumb='squash', **_CNN),
-    'moderate regime only (no mild, no clean)': dict(p_clean=0., p_mild=0.),
-    'no COCO photos': dict(coco=False),
-}
-
-def _slug(row: str) -> str:
-    import re
-    return re.sub('[^a-z0-9]+', '-', row.lower()).strip('-')
-
-def train_ablations(out: str | Path = 'runs/ablation', rows: dict = ABLATIONS, budget: dict = ABLATION_BUDGET, cache='data_cache') -> dict:
-    "Train one short run per row (skipping rows already trained in `out/<row slug>`); returns {row: model folder}."
-    out, done = Path(out), {}
-    for row, over in rows.items():
-        model = out/_slug(row)/'model'
-        if not model.is_dir():
-            _, run = train_recipe(get_config('default', **{**budget, **over}), out=out/_slug(row), name='ablation', cache=cache)
-            (run/'model').rename(model)
-            (model.parent/'row.json').write_text(json.dumps({'row': row, 'overrides': over, 'run': run.name}) + '\n')
-        done[row] = model
-    return done
-
-
-# %% ../../nbs/16_filternet_recipe.ipynb #82a6b883
-@torch.no_grad()
-def ablation_rows(models: dict, sets: dict) -> list[dict]:
-    "One row per model folder {row: folder}: mean PSNR / SSIM on each test set (see `eval_sets`), plus identity."
-    from filternet_coco.filternet.evaluate import method_from_model, score_method, method_from_image_fn
-    nets = {'identity (do nothing)': None, **{row: FilterNet.from_pretrained(f).float() for row, f in models.items()}}
-    rows = []
-    for row, net in nets.items():
-        m = method_from_image_fn(lambda im: im) if net is None else method_from_model(net)
-        r = {'row': row}
-        for k, s in sets.items():
-            sc = score_method(m, s, fsim=False)
-            r[f'{k} PSNR'], r[f'{k} SSIM'] = sc['PSNR'], sc['SSIM']
-        rows.append(r)
-    return rows
-
-def write_ablation(dest: str | Path, models: dict, photos: dict | None = None, seed: int = 0) -> list[dict]:
-    "Score `models` {row: folder} on the held-out test sets and write the rows to JSON `dest` (rows of other names already there are kept)."
-    from datetime import date
-    photos = photos or recipe_photos(seed)
-    names = FilterNet.from_pretrained(next(iter(models.values()))).config.names
-    new = [{**r, 'measured': str(date.today())} for r in ablation_rows(models, eval_sets(photos['test'], names, seed))]
-    dest = Path(dest)
-    old = json.loads(dest.read_text()) if dest.is_file() else []
-    rows = new + [r for r in old if r['row'] not in {n['row'] for n in new}]
-    dest.write_text(json.dumps(rows, indent=1) + '\n')
-    return rows
-
