@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-all demo sync readme docs bench clean train-default ablation pairs
+.PHONY: install test test-all demo sync readme docs bench clean train-default ablation matrix pairs
 
 # Create the virtual environment once and install the package editable with every
 # extra the tests use; re-run only when settings.ini or setup.py change.
@@ -50,10 +50,16 @@ demo: $(STAMP)
 train-default: $(STAMP)
 	@$(BIN)/filternet-coco train --config default --name filternet-default --ship filternet_coco/weights/filternet_default
 
-# Table 5.1 at this scale (chapter 17): one short run per row of ABLATIONS (10-15 minutes each on 2 CPU cores; rows
+# Table 5.1 at this scale (chapter 18): one short run per row of ABLATIONS (10-15 minutes each on 2 CPU cores; rows
 # already trained in runs/ablation are reused), scored on the held-out photos into the shipped folder's ablation.json.
 ablation: $(STAMP)
 	@$(BIN)/python -c "from filternet_coco.filternet.ship import write_ablation, train_ablations; write_ablation('filternet_coco/weights/filternet_default/ablation.json', train_ablations())"
+
+# The evaluation matrix of the embedded FilterNet (chapter 17): active filters x largest strength, untouched and strong
+# photos, beside the classical tools, gradient-boosted trees on the same statistics, the negated truth and the oracle, on
+# the held-out test photos (about 20 minutes on 2 CPU cores) -> results/filternet_matrix.csv.
+matrix: $(STAMP)
+	@$(BIN)/python -c "from filternet_coco.filternet.enhance import load_default_model; from filternet_coco.filternet.recipe import recipe_photos, load_frames; from filternet_coco.filternet.matrix import measure_matrix, write_matrix; ph = recipe_photos(); write_matrix(measure_matrix(load_default_model(), ph, load_frames(ph['train'], 128, 'data_cache')), 'results/filternet_matrix.csv')"
 
 # The thesis's pre-generated pairs (moderate regime, 6 filters, 10 runs per photo) for the `base` recipe:
 # make pairs, then filternet-coco train --config base --dataset $(PAIRS).
