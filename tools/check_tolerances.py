@@ -6,6 +6,7 @@ Scans the code cells of `nbs/*.ipynb` and the files `tests/*.py` for
 2. tolerances below 1e-9 (`eps=` / `atol=` / `rtol=` of `test_close`, `allclose`, `isclose`, `assert_allclose`,
    `assert_close`, `gradcheck`, or the smallest literal on the right of `assert err < ...`): below what float64
    linear algebra or another library's derivation guarantees (about cond(A) * 1e-16 per step);
+   (or a small literal added to a bound: `x <= hi + 1e-12`);
 3. tolerances below 1e-5 where the cell (in a notebook) or the function (in a test file) never mentions float64
    (`float64`, `double`, `gradcheck`): below what a float32 chain guarantees (about k * 6e-8 for k operations).
 A comparison that is right anyway says why with a marker comment on its line or on the comment lines just above it:
@@ -39,6 +40,11 @@ def _literals(e: ast.expr) -> list[float]:
     return [float(n.value) for n in ast.walk(e) if isinstance(n, ast.Constant) and isinstance(n.value, (int, float))
             and not isinstance(n.value, bool) and 0 < n.value < 1e-2]
 
+def _slacks(c: ast.Compare) -> list[float]:
+    "Small literals added to or taken from either side of a comparison: the slack of `x <= bound + 1e-6`."
+    return [v for side in (c.left, *c.comparators) for b in ast.walk(side) if isinstance(b, ast.BinOp) and isinstance(b.op, (ast.Add, ast.Sub))
+            for o in (b.left, b.right) for v in _literals(o) if isinstance(o, ast.Constant)]
+
 def _call_tolerances(c: ast.Call) -> list[float]:
     "The tolerances a tolerant comparison call is given (keywords or its positional tolerance)."
     tols = [_number(k.value) for k in c.keywords if k.arg in TOL_KW]
@@ -61,8 +67,9 @@ def comparisons(tree: ast.AST):
             if _name(n.func) == 'assert_close' and tols and max(tols) == 0: yield n, 'exact', 0.
             elif tols: yield n, 'tol', min(t for t in tols if t > 0) if any(t > 0 for t in tols) else 0.
         elif isinstance(n, ast.Assert):
-            for c in (x for x in ast.walk(n.test) if isinstance(x, ast.Compare) and _is_error(x.left)):
-                lits = [v for op, r in zip(c.ops, c.comparators) if isinstance(op, (ast.Lt, ast.LtE)) for v in _literals(r)]
+            for c in (x for x in ast.walk(n.test) if isinstance(x, ast.Compare)):
+                lits = _slacks(c) + ([v for op, r in zip(c.ops, c.comparators) if isinstance(op, (ast.Lt, ast.LtE)) for v in _literals(r)]
+                                     if _is_error(c.left) else [])
                 if lits: yield c, 'tol', min(lits)
 
 def _marked(lines: list[str], node: ast.AST) -> bool:
