@@ -18,6 +18,7 @@ FLAGGED = {
     'error bound': 'err = (a - b).abs().max()\nassert err < 1e-7',
     'slack on a bound': 'assert (q - x).abs().max() <= 0.5 / 1023 + 1e-12',
     'slack on both sides': 'assert lo - 1e-6 <= v <= hi + 1e-6',
+    'numpy default rtol 1e-7': 'np.testing.assert_allclose(net(x), ref)',
     'marker elsewhere': '# tol: exact — this comment is about the next block, not this line\n\ntest_close(a, b, eps=1e-12)',
 }
 PASSED = {
@@ -27,6 +28,7 @@ PASSED = {
     'gradcheck is float64': 'assert torch.autograd.gradcheck(f, (x,), atol=1e-6)',
     'default eps': 'test_close(a, b)',
     'loose bound': 'assert (a - b).abs().max() < 1e-3',
+    'numpy rtol given': 'np.testing.assert_allclose(net(x), ref, 1e-5)',
     'marker on the line': 'assert np.array_equal(f[k], d[k])   # tol: exact — raw float64 bytes copied',
     'marker above': '# tol: the file has 6 decimals: rounding <= 5e-7\ntest_close(read(f), baked, eps=1e-6)',
     'things that must differ': 'assert not torch.equal(a, b)',

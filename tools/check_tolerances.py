@@ -24,6 +24,7 @@ FLOAT64 = re.compile(r'float64|double|gradcheck')
 EXACT = {'equal', 'array_equal', 'assert_array_equal', 'assert_equal'}   # torch.equal, np.array_equal, np.testing.*
 TOLERANT = {'test_close': 2, 'allclose': 2, 'isclose': 2, 'assert_allclose': 2, 'assert_close': None, 'gradcheck': None}  # name: position of eps/rtol
 TOL_KW = {'eps', 'atol', 'rtol'}
+DEFAULT_TOL = {'assert_allclose': 1e-7}   # numpy's assert_allclose defaults to rtol 1e-7: too tight for float32
 
 def _name(f: ast.expr) -> str:
     "Last component of a called name: `np.testing.assert_allclose` -> `assert_allclose`."
@@ -50,6 +51,8 @@ def _call_tolerances(c: ast.Call) -> list[float]:
     tols = [_number(k.value) for k in c.keywords if k.arg in TOL_KW]
     pos = TOLERANT[_name(c.func)]
     if pos is not None and len(c.args) > pos: tols.append(_number(c.args[pos]))
+    rtol_given = any(k.arg == 'rtol' for k in c.keywords) or pos is not None and len(c.args) > pos
+    if _name(c.func) in DEFAULT_TOL and not rtol_given: tols.append(DEFAULT_TOL[_name(c.func)])
     return [t for t in tols if t is not None]
 
 def _is_error(e: ast.expr) -> bool:
