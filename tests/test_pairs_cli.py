@@ -68,7 +68,7 @@ def test_params_inside_regime(photos, tmp_path, regime):
         assert r['regime'] == ('moderate' if r['split'] == 'test' else regime)
         for n in parse_filters(7):
             lo, hi = REGIMES[r['regime']].bounds(n)
-            assert lo - 1e-6 <= r[n] <= hi + 1e-6, (r['source'], n, r[n])
+            assert lo - 1e-5 <= r[n] <= hi + 1e-5, (r['source'], n, r[n])   # float32 params (<= 6e-8 off); the float32 floor
 
 
 def test_undo_exposure_and_temperature(photos, tmp_path):
