@@ -1,7 +1,7 @@
 """FilterNet predictor latency on CPU: onnxruntime vs PyTorch eager (the baseline), same process, same threads.
 
 Model: the default weights if installed, else an EfficientNet-Lite0 FilterNet (ImageNet body, untrained head),
-at 299x299. Warm-up, then the median of RUNS timed runs per batch size; peak RSS; a final summary line.
+at the model's frame size (square, img_size: 128 px for the default weights, 299 for the fallback). Warm-up, then the median of RUNS timed runs per batch size; peak RSS; a final summary line.
 Usage: .venv/bin/python bench/export.py [--runs 7] [--batches 1 8] [--threads N]   (BENCH_SMOKE=1: batch 1, one run)
 """
 import argparse, resource, tempfile, time
