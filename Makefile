@@ -77,8 +77,10 @@ $(PAIRS)/index.csv: | $(STAMP)
 docs: $(STAMP)
 	@if command -v quarto >/dev/null; then $(BIN)/nbdev_docs; else $(BIN)/python tools/build_docs.py --out _docs; fi
 
+# Every benchmark of bench/ at full size (24 MP photos; minutes on a CPU), one after another; a script that fails is reported
+# and the others still run; ends with one summary line per script. `make test` runs them all at a tiny size (tests/test_bench.py).
 bench: $(STAMP)
-	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@$(BIN)/python bench/_harness.py
 
 clean:
 	rm -rf build dist *.egg-info _docs _proc demo_out

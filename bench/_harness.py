@@ -8,14 +8,27 @@ pixels per second, the device name, and a baseline measured in the same run with
 Methods are interleaved (A B A B ...) so a busy machine's changing load hits all alike. Peak memory
 is the growth of the resident set size over the call, sampled every 2 ms (so C and CUDA-host
 allocations count), plus the CUDA peak when the call used the GPU. Numbers compare only within one run.
+
+Smoke mode (`BENCH_SMOKE=1`): every script runs at a tiny size (`smoke(full, tiny)` picks the size),
+one timed run without warm-up, in seconds, so tests/test_bench.py can prove in `make test` that each
+still runs to its summary line; its numbers mean nothing. Each script's last line is its one-line summary.
+
+    python bench/_harness.py [--smoke]      # every bench/[!_]*.py in turn, then one summary line per script
+
+is what `make bench` runs (full size): a script that fails is reported and the others still run.
 """
 from __future__ import annotations
-import os, platform, statistics, sys, threading, time
+import argparse, os, platform, statistics, subprocess, sys, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+SMOKE = os.environ.get('BENCH_SMOKE', '') not in ('', '0')
+
+def smoke(full, tiny):
+    "`tiny` in smoke mode (BENCH_SMOKE=1), else `full`."
+    return tiny if SMOKE else full
 
 @dataclass
 class Result:
@@ -40,7 +53,7 @@ def device_name() -> str:
         s += f', torch {torch.__version__} ({torch.get_num_threads()} threads)'
         if torch.cuda.is_available(): s += f', GPU {torch.cuda.get_device_name()}'
     if hasattr(os, 'getloadavg'): s += f', load average {os.getloadavg()[0]:.1f}'
-    return s
+    return s + (', SMOKE RUN (tiny sizes, one run: not a measurement)' if SMOKE else '')
 
 def _rss() -> int:
     "Resident set size of this process in bytes (0 where /proc is missing)."
@@ -69,6 +82,7 @@ def timed_call(f) -> tuple[float, int, object]:
 
 def measure(fs: dict, runs: int = 5, warmup: int = 1, pixels: int | None = None) -> dict[str, Result]:
     "Warm each function of `fs` up, then time `runs` interleaved rounds; a `Result` per name (the first is the baseline by default)."
+    if SMOKE: runs, warmup = 1, 0
     for _ in range(warmup):
         for f in fs.values(): f()
     res = {k: Result(k, pixels=pixels) for k in fs}
@@ -92,3 +106,37 @@ def report(res: dict[str, Result], baseline: str | None = None, label: str = '',
         mark = '(baseline)' if k == baseline else f'{ratio(res, k, baseline):10.2f}'
         print(f'{label:<16} {k:<30} {r.median:9.3f} {mps} {mark:>10} {r.peak / 2**20:8.0f}  '
               + ' '.join(f'{t:.3f}' for t in r.times), file=file, flush=True)
+
+def scripts(folder: Path = ROOT/'bench') -> list[Path]:
+    "The benchmark scripts of `folder`: every `*.py` not starting with `_`, in name order."
+    return sorted(p for p in folder.glob('*.py') if not p.name.startswith('_'))
+
+def _tee(stream, out, lines: list):
+    "Copy the lines of `stream` to `out` as they come, keeping them in `lines`."
+    for line in stream: out.write(line); out.flush(); lines.append(line)
+
+def run_script(path: Path, smoke_run: bool = False) -> tuple[int, str]:
+    "Run one benchmark script in a fresh process, its output streamed through; (exit status, its last stdout line or its error's)."
+    env = {**os.environ, 'BENCH_SMOKE': '1' if smoke_run else '0',
+           'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
+    proc = subprocess.Popen([sys.executable, str(path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = [], []
+    th = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr, err), daemon=True); th.start()
+    _tee(proc.stdout, sys.stdout, out); proc.wait(); th.join()
+    last = lambda lines: next((l.strip() for l in reversed(lines) if l.strip()), '(no output)')
+    return proc.returncode, last(err) if proc.returncode else last(out)
+
+def run_all(paths: list[Path], smoke_run: bool = False) -> int:
+    "Run every script of `paths`, then print one summary line per script; 1 when any failed."
+    done = []
+    for p in paths:
+        print(f'== {p.relative_to(p.parent.parent)}', flush=True)
+        done.append((p, *run_script(p, smoke_run)))
+    print(f'== summary ({"smoke run: tiny sizes, not measurements" if smoke_run else "full size"})')
+    for p, rc, last in done: print(f'{p.name:<12} {last if rc == 0 else f"FAILED (exit {rc}): {last}"}')
+    return int(any(rc for _, rc, _ in done))
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description='Run every benchmark of bench/ and end with one summary line per script.')
+    ap.add_argument('--smoke', action='store_true', help='tiny sizes, one run each: seconds, to check that every script still runs')
+    sys.exit(run_all(scripts(), ap.parse_args().smoke))

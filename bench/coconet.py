@@ -13,7 +13,7 @@ import argparse, os
 
 import cv2, numpy as np
 
-from _harness import measure, report, device_name
+from _harness import measure, report, device_name, smoke
 
 from filternet_coco.params import FilterParams
 from filternet_coco.coconet import composite, guided_upsample, render_pixels
@@ -33,8 +33,8 @@ def naive_composite(pixels, mask, params, feather=0.005):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--width', type=int, default=6000)
-    ap.add_argument('--runs', type=int, default=5)
+    ap.add_argument('--width', type=int, default=smoke(6000, 600))
+    ap.add_argument('--runs', type=int, default=smoke(5, 1))
     ap.add_argument('--no-baseline', action='store_true')
     a = ap.parse_args()
     root = shared_data()/'coco'
@@ -59,7 +59,7 @@ def main():
         diff = np.abs(res['composite [dog]'].out[0].astype(int) - base.out[0]).max()
         speed = f', {base.median / dog_s:.1f}x faster than the naive baseline ({base.median:.2f} s; max difference {diff} levels)'
     verdict = 'meets' if dog_s <= 1 else 'misses'
-    print(f'SUMMARY coconet composite {a.width * H / 1e6:.0f} MP: dog mask {dog_s:.3f} s, large mask {box_s:.3f} s '
+    print(f'SUMMARY coconet composite {a.width * H / 1e6:.3g} MP: dog mask {dog_s:.3f} s, large mask {box_s:.3f} s '
           f'(median of {a.runs}){speed}; {verdict} the 1 s target on {os.cpu_count()} CPU cores')
 
 if __name__ == '__main__': main()

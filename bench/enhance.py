@@ -3,6 +3,7 @@
 Predict (thumbnail + FilterNet) + render (baked-LUT renderer) are reported as a fraction of
 decode + encode (the JPEG I/O any editor pays anyway, the baseline), measured in the same run with
 bench/_harness.py (warm-up, median of BENCH_RUNS interleaved runs, peak memory, MP/s, device); target <= 0.5.
+Smoke mode (BENCH_SMOKE=1): a 600x400 JPEG, two backbones at 64 px.
 Also: predict latency per backbone on CPU (random weights: latency does not depend on them; baseline Lite0).
 The last line is `enhance overhead vs JPEG I/O: 0.NN`.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from _harness import measure, report, device_name
+from _harness import measure, report, device_name, smoke
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -22,11 +23,11 @@ from filternet_coco.samples import list_photos
 from filternet_coco.filternet.enhance import load_default_model, make_thumbnail, predict_params, read_thumbnail
 from filternet_coco.filternet.model import FilterNet, FilterNetConfig
 
-RUNS, W, H = int(os.environ.get('BENCH_RUNS', 5)), 6000, 4000
+RUNS, (W, H) = int(os.environ.get('BENCH_RUNS', 5)), smoke((6000, 4000), (600, 400))
 
 
 def make_jpeg(path: Path):
-    "A 24 MP JPEG (6000x4000, q92) upscaled from a real photo, with an EXIF block."
+    "A W x H JPEG (24 MP: 6000x4000, q92) upscaled from a real photo, with an EXIF block."
     src = Image.open(list_photos('debian_lomiri')[0]).convert('RGB').resize((W, H), Image.Resampling.BICUBIC)
     exif = Image.Exif(); exif[0x0110] = 'filternet-coco bench'
     src.save(path, quality=92, exif=exif)
@@ -48,14 +49,15 @@ def main():
                        'thumbnail, JPEG draft mode': lambda: read_thumbnail(src, model.config.img_size),
                        'render (baked LUTs)': lambda: render_pixels(photo.pixels, params)},
                       runs=RUNS, pixels=W * H)
-    report(res, label='enhance 24 MP')
+    report(res, label=f'enhance {W * H / 1e6:.0f} MP')
     print(f'params: {params.to_dict(nonzero=True)}')
     torch.set_num_threads(1)
-    x = torch.rand(1, 3, 299, 299)
+    S = smoke(299, 64)
+    x = torch.rand(1, 3, S, S)
     nets = {name: FilterNet(FilterNetConfig(backbone=name, pretrained=False)).eval()
-            for name in ('efficientnet_lite0', 'squeezenet1_1', 'resnet34', 'resnet50')}
+            for name in smoke(('efficientnet_lite0', 'squeezenet1_1', 'resnet34', 'resnet50'), ('efficientnet_lite0', 'squeezenet1_1'))}
     with torch.no_grad(): lat = measure({k: (lambda n=n: n.predict(x)) for k, n in nets.items()}, runs=RUNS)
-    report(lat, label='predict 299 px')
+    report(lat, label=f'predict {S} px')
     m = {k: r.median for k, r in res.items()}
     io = m['decode (JPEG)'] + m['encode (JPEG)']
     print(f'enhance overhead vs JPEG I/O: {(m["predict (thumbnail + net)"] + m["render (baked LUTs)"]) / io:.2f}')

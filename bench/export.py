@@ -1,18 +1,18 @@
 """FilterNet predictor latency on CPU: onnxruntime vs PyTorch eager (the baseline), same process, same threads.
 
 Model: the default weights if installed, else an EfficientNet-Lite0 FilterNet (ImageNet body, untrained head),
-at 299x299. Warm-up, then the median of RUNS timed runs per batch size; peak RSS; a final summary line.
-Usage: .venv/bin/python bench/export.py [--runs 7] [--batches 1 8] [--threads N]
+at the model's frame size (square, img_size: 128 px for the default weights, 299 for the fallback). Warm-up, then the median of RUNS timed runs per batch size; peak RSS; a final summary line.
+Usage: .venv/bin/python bench/export.py [--runs 7] [--batches 1 8] [--threads N]   (BENCH_SMOKE=1: batch 1, one run)
 """
 import argparse, resource, tempfile, time
 from pathlib import Path
 import torch
 
-from _harness import device_name
+from _harness import device_name, smoke
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--runs', type=int, default=7); ap.add_argument('--batches', type=int, nargs='+', default=[1, 8])
+    ap.add_argument('--runs', type=int, default=smoke(7, 1)); ap.add_argument('--batches', type=int, nargs='+', default=smoke([1, 8], [1]))
     ap.add_argument('--threads', type=int, default=None)
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)

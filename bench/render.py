@@ -7,13 +7,13 @@ then the median of RUNS interleaved timed runs, timed from the params (table bak
 memory above the starting point (sampled RSS, so C allocations count), max error against
 `apply_filters` in float64 on a 1/16 subsample of the pixels (every 4th row and column).
 Ends with one line: `render speed-up vs Pillow Color3DLUT: N.N×` (8-bit, 24 MP, all seven filters).
-Usage: python bench/render.py [--runs 5] [--mp 24]
+Usage: python bench/render.py [--runs 5] [--mp 24]   (BENCH_SMOKE=1: 0.05 MP, one run)
 """
 import argparse
 import numpy as np, cv2
 from PIL import Image
 
-from _harness import measure, device_name
+from _harness import measure, device_name, smoke
 from filternet_coco.params import FilterParams
 from filternet_coco.curves import curve_pair, TONE_FILTERS
 from filternet_coco.filters import EV_PER_UNIT
@@ -71,7 +71,7 @@ def test_photo(mp: float, bits: int) -> np.ndarray:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--runs', type=int, default=5); ap.add_argument('--mp', type=float, default=24)
+    ap.add_argument('--runs', type=int, default=smoke(5, 1)); ap.add_argument('--mp', type=float, default=smoke(24, 0.05))
     args = ap.parse_args()
     print(f'device: {device_name()}; numpy {np.__version__}, OpenCV {cv2.__version__}, Pillow {Image.__version__}')
     print(f'{"bits":>4} | {"look":<28} | {"method":<22} | {"median s":>8} | {"MP/s":>6} | {"vs Pillow":>9} | {"max err (levels)":>16} | {"peak MB":>7}')

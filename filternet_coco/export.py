@@ -140,13 +140,18 @@ def _median_ms(fn, runs: int = 5, warmup: int = 1) -> float:
         t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
     return 1000 * float(np.median(ts))
 
+def _latency_frame(shape, img_size: int) -> tuple[int, int]:
+    "(H, W) of a frame for an ONNX `image` input of `shape`: its own sides when fixed, else the model's square (any aspect is accepted)."
+    h, w = shape[-2:]
+    return (h, w) if isinstance(h, int) and isinstance(w, int) else (img_size, img_size)
+
 @torch.no_grad()
 def compare_latency(model: FilterNet, path: str | Path, batch: int = 1, runs: int = 5) -> dict[str, float]:
-    "Median CPU milliseconds per batch of onnxruntime (`onnx_ms`) and PyTorch eager (`torch_ms`), same batch and threads."
-    sess, model = onnx_session(path), model.eval()
-    S = sess.get_inputs()[0].shape[-1]
-    x = torch.rand(batch, 3, S, S); xn = x.numpy()
-    return {'batch': batch, 'threads': torch.get_num_threads(), 'torch_ms': _median_ms(lambda: model.predict(x), runs),
+    "Median CPU milliseconds per batch of onnxruntime (`onnx_ms`) and the same predictor in PyTorch eager (`torch_ms`), same frames and threads."
+    sess, net = onnx_session(path), ParamPredictor(model.eval()).eval()
+    H, W = _latency_frame(sess.get_inputs()[0].shape, model.config.img_size)
+    x = torch.rand(batch, 3, H, W); xn = x.numpy()
+    return {'batch': batch, 'threads': torch.get_num_threads(), 'torch_ms': _median_ms(lambda: net(x), runs),
             'onnx_ms': _median_ms(lambda: sess.run(['params'], {'image': xn}), runs)}
 
 # %% ../nbs/40_export.ipynb #96dfc48e

@@ -61,7 +61,7 @@ def portable_pattern(pattern=None) -> str:
 def run_pytest(pattern):
     "Run pytest on tests/; returns (passed, failed)."
     if not any((ROOT/'tests').glob('test_*.py')): return 0, 0
-    cmd = [sys.executable, '-m', 'pytest', str(ROOT/'tests'), '-q', '-p', 'no:cacheprovider'] + (['-k', ' or '.join(pattern.split('|'))] if pattern else [])
+    cmd = [sys.executable, '-m', 'pytest', str(ROOT/'tests'), '-q', '-rs', '-p', 'no:cacheprovider'] + (['-k', ' or '.join(pattern.split('|'))] if pattern else [])
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     print(r.stdout[-6000:], r.stderr[-2000:], sep='', flush=True)
     counts = {k: int(n) for n, k in re.findall(r'(\d+) (passed|failed|errors?)', r.stdout.splitlines()[-1] if r.stdout else '')}

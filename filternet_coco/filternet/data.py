@@ -11,9 +11,12 @@ from PIL import Image
 from torch import Tensor
 from torch.utils.data import Dataset
 from fastprogress.fastprogress import progress_bar
-from fastai.torch_core import TensorImage
-from fastai.data.core import DataLoaders
-import fastai.vision.data  # noqa: F401 (registers show_batch for (TensorImage, TensorImage): pairs side by side)
+import warnings
+with warnings.catch_warnings():   # fastai.layers' import-time `torch.jit.script` FutureWarning is noise for our users
+    warnings.filterwarnings('ignore', message='.*torch.jit.script', category=FutureWarning)
+    from fastai.torch_core import TensorImage
+    from fastai.data.core import DataLoaders
+    import fastai.vision.data  # noqa: F401 (registers show_batch for (TensorImage, TensorImage): pairs side by side)
 from ..params import parse_filters
 from ..samples import list_photos, shared_data
 from ..degrade import sample_params, degrade, get_regime

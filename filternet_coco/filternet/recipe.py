@@ -11,7 +11,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from torch.utils.data import Dataset
-from fastai.basics import DataLoaders, DataLoader
+import warnings
+with warnings.catch_warnings():   # fastai.layers' import-time `torch.jit.script` FutureWarning is noise for our users
+    warnings.filterwarnings('ignore', message='.*torch.jit.script', category=FutureWarning)
+    from fastai.basics import DataLoaders, DataLoader
 from fastprogress.fastprogress import progress_bar
 from ..degrade import sample_params, draw_params
 from ..filters import apply_filters

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Callable
 import numpy as np, torch
 from torch import nn, Tensor
-from fastai.basics import Learner, DataLoaders, Callback, params
-from fastai.callback.schedule import *  # noqa: F401,F403 (fit_one_cycle)
-from fastai.callback.progress import CSVLogger
+import warnings
+with warnings.catch_warnings():   # fastai.layers' import-time `torch.jit.script` FutureWarning is noise for our users
+    warnings.filterwarnings('ignore', message='.*torch.jit.script', category=FutureWarning)
+    from fastai.basics import Learner, DataLoaders, Callback, params
+    from fastai.callback.schedule import *  # noqa: F401,F403 (fit_one_cycle)
+    from fastai.callback.progress import CSVLogger
 from ..runs import new_run, save_checkpoint, load_checkpoint, resolve_checkpoint
 from .model import JSONConfig, FilterNetConfig, FilterNet, global_stats, _check_choice
 from .loss import FilterNetLoss
