@@ -16,9 +16,9 @@ from .core import write_atomic   # the one atomic writer (honours the umask)
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'to_uint8', 'orient_pixels', 'UserError', 'PhotoError', 'is_srgb',
-           'srgb_profile', 'read_photo', 'write_photo', 'fit_bits', 'as_photo', 'photo_like', 'expand_inputs',
-           'output_suffix', 'user_error_line', 'check_folder', 'check_output', 'run_batch', 'show_progress',
-           'quiet_progress', 'check_model_folder']
+           'srgb_profile', 'read_photo', 'write_photo', 'fit_bits', 'as_photo', 'photo_like', 'show_progress',
+           'quiet_progress', 'check_model_folder', 'expand_inputs', 'output_suffix', 'user_error_line', 'check_folder',
+           'check_output', 'run_batch']
 
 # %% ../nbs/04_io.ipynb #1b6d626e
 @dataclass
@@ -302,6 +302,49 @@ def photo_like(photo: Photo, like):
     im.info.update({k: v for k, v in meta.items() if v})
     return im
 
+# %% ../nbs/04_io.ipynb #b1a7e0c2
+_QUIET = []   # non-empty inside `quiet_progress`
+
+def show_progress(show: bool = True) -> bool:
+    "Whether a progress bar may be drawn: `show`, stderr is a terminal and no `quiet_progress` block is active."
+    return bool(show) and not _QUIET and sys.stderr.isatty()
+
+@contextmanager
+def quiet_progress(on: bool = True):
+    "No progress bar (`show_progress` is False) inside the block when `on`."
+    if on: _QUIET.append(1)
+    try: yield
+    finally:
+        if on: _QUIET.pop()
+
+# %% ../nbs/04_io.ipynb #b1a7e0c4
+def _check_json(f: Path):
+    "Refuse a JSON file that does not parse."
+    try: json.loads(f.read_bytes())
+    except ValueError as e: raise UserError(f'{f} is not valid JSON ({str(e).splitlines()[0]}): corrupt?') from None
+
+def _check_safetensors(f: Path):
+    "Refuse a safetensors file whose header is unreadable or whose tensors run past its end."
+    size = f.stat().st_size
+    with open(f, 'rb') as fh:
+        n = struct.unpack('<Q', fh.read(8))[0] if size >= 8 else 0
+        try: meta = json.loads(fh.read(n)) if 0 < n <= size - 8 else None
+        except ValueError: meta = None
+    if not isinstance(meta, dict): raise UserError(f'{f} is not a readable safetensors file (empty or corrupt)')
+    try: end = 8 + n + max((v['data_offsets'][1] for k, v in meta.items() if k != '__metadata__'), default=0)
+    except (KeyError, TypeError, IndexError): raise UserError(f'{f} has a malformed safetensors header (corrupt?)') from None
+    if end > size: raise UserError(f'{f} is truncated: {size} bytes, its header needs {end}')
+
+def check_model_folder(folder: str | Path, required: Iterable[str] = (), what: str = 'model') -> Path:
+    "Refuse a model folder that is missing, lacks a `required` file, or holds an unreadable JSON or safetensors file (naming it)."
+    folder = Path(folder)
+    if not folder.is_dir(): raise UserError(f'{what} folder {folder} ' + ('is a file, not a folder' if folder.exists() else 'does not exist'))
+    for r in required:
+        if not (folder/r).exists(): raise UserError(f'{what} folder {folder} is incomplete: {folder/r} is missing')
+    for f in sorted(folder.rglob('*.json')): _check_json(f)
+    for f in sorted(folder.rglob('*.safetensors')): _check_safetensors(f)
+    return folder
+
 # %% ../nbs/04_io.ipynb #24f3dcf1
 def expand_inputs(inputs: Iterable[str | Path], recursive: bool = False) -> list[Path]:
     "Photo files from `inputs` (files or folders of photos), in order, without duplicates."
@@ -401,46 +444,3 @@ def _say(bar, line: str):
     "One result line on stdout (above the progress bar, if there is one)."
     if hasattr(bar, 'write'): bar.write(line, file=sys.stdout)
     else: print(line, flush=True)
-
-# %% ../nbs/04_io.ipynb #b1a7e0c2
-_QUIET = []   # non-empty inside `quiet_progress`
-
-def show_progress(show: bool = True) -> bool:
-    "Whether a progress bar may be drawn: `show`, stderr is a terminal and no `quiet_progress` block is active."
-    return bool(show) and not _QUIET and sys.stderr.isatty()
-
-@contextmanager
-def quiet_progress(on: bool = True):
-    "No progress bar (`show_progress` is False) inside the block when `on`."
-    if on: _QUIET.append(1)
-    try: yield
-    finally:
-        if on: _QUIET.pop()
-
-# %% ../nbs/04_io.ipynb #b1a7e0c4
-def _check_json(f: Path):
-    "Refuse a JSON file that does not parse."
-    try: json.loads(f.read_bytes())
-    except ValueError as e: raise UserError(f'{f} is not valid JSON ({str(e).splitlines()[0]}): corrupt?') from None
-
-def _check_safetensors(f: Path):
-    "Refuse a safetensors file whose header is unreadable or whose tensors run past its end."
-    size = f.stat().st_size
-    with open(f, 'rb') as fh:
-        n = struct.unpack('<Q', fh.read(8))[0] if size >= 8 else 0
-        try: meta = json.loads(fh.read(n)) if 0 < n <= size - 8 else None
-        except ValueError: meta = None
-    if not isinstance(meta, dict): raise UserError(f'{f} is not a readable safetensors file (empty or corrupt)')
-    try: end = 8 + n + max((v['data_offsets'][1] for k, v in meta.items() if k != '__metadata__'), default=0)
-    except (KeyError, TypeError, IndexError): raise UserError(f'{f} has a malformed safetensors header (corrupt?)') from None
-    if end > size: raise UserError(f'{f} is truncated: {size} bytes, its header needs {end}')
-
-def check_model_folder(folder: str | Path, required: Iterable[str] = (), what: str = 'model') -> Path:
-    "Refuse a model folder that is missing, lacks a `required` file, or holds an unreadable JSON or safetensors file (naming it)."
-    folder = Path(folder)
-    if not folder.is_dir(): raise UserError(f'{what} folder {folder} ' + ('is a file, not a folder' if folder.exists() else 'does not exist'))
-    for r in required:
-        if not (folder/r).exists(): raise UserError(f'{what} folder {folder} is incomplete: {folder/r} is missing')
-    for f in sorted(folder.rglob('*.json')): _check_json(f)
-    for f in sorted(folder.rglob('*.safetensors')): _check_safetensors(f)
-    return folder
