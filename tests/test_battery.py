@@ -133,7 +133,7 @@ def test_valid_photo(cmd, kind, files, tmp_path, capfd):
     out = _out(cmd, tmp_path, src)
     rc, err = _run(_argv(cmd, src, out), capfd)
     assert rc == 0, err
-    assert 'Traceback' not in err and err.count('\n') <= 1, err           # at most one note (e.g. 16-bit -> 8-bit JPEG)
+    assert err == '', err                                                 # not a note, not a progress bar (stderr is no terminal)
     written = _written(out)
     assert len(written) == 1 and written[0].stat().st_size > 0, written
     with Image.open(written[0]) as im: assert im.size[0] >= 1 and im.size[1] >= 1
@@ -350,3 +350,11 @@ def test_two_runs_at_once_are_safe(tmp_path):
     assert _snapshot(src) == before
     a = {p.name: p.read_bytes() for p in (tmp_path/'a').iterdir()}
     assert all((tmp_path/'shared'/n).read_bytes() == b for n, b in a.items())   # the racers wrote the same bytes
+
+def test_loading_bars_on_a_terminal_only_without_q(files, tmp_path, capfd, monkeypatch):
+    "diffusers' and transformers' loading bars: drawn on a terminal, not with -q (off a terminal: `test_valid_photo`)."
+    argv = ['segment', files['good'], '-p', 'cat', '-o', tmp_path/'m.png', '--overwrite']
+    monkeypatch.setattr(sys.stderr, 'isatty', lambda: True, raising=False)
+    assert _run(argv + ['-q'], capfd) == (0, '')
+    rc, err = _run(argv, capfd)
+    assert rc == 0 and 'Loading pipeline components' in err, err
