@@ -279,7 +279,7 @@ def test_bad_option(case, files, tmp_path, capfd):
 
 def test_every_numeric_option_has_a_range():
     "A new int/float option of any subcommand cannot slip in unchecked: each has a range in `cli.OPTION_RANGES`."
-    import inspect, typing
+    import typing
     from filternet_coco.cli import OPTION_RANGES, load_command, _base
     for name in COMMANDS:
         f = load_command(name)
