@@ -5,6 +5,7 @@
 # %% ../nbs/31_app.ipynb #b1606421
 from __future__ import annotations
 import io
+from pathlib import Path
 from functools import lru_cache
 import numpy as np
 from PIL import Image
@@ -165,5 +166,6 @@ def demo_command(host: str = '127.0.0.1',     # address to serve on (127.0.0.1: 
     "Serve the interactive COCONET demo (gradio) until interrupted."
     if model not in mask_model_names(): raise UserError(f"unknown --model {model!r}: choose from {', '.join(mask_model_names())}")
     if params_model not in PARAM_PREDICTORS: raise UserError(f"unknown --params-model {params_model!r}: choose from {', '.join(PARAM_PREDICTORS)}")
+    if checkpoint and not Path(checkpoint).exists(): raise UserError(f'--checkpoint {checkpoint} does not exist')   # before the server starts
     build_demo(model, checkpoint, params_model).launch(server_name=host, server_port=port, inbrowser=inbrowser)
     return 0

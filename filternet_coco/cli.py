@@ -4,13 +4,13 @@
 
 # %% ../nbs/90_cli.ipynb #ac807ef3
 from __future__ import annotations
-import argparse, contextlib, importlib, inspect, os, sys, types, typing, warnings
+import argparse, contextlib, importlib, inspect, math, os, sys, types, typing, warnings
 from pathlib import Path
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['COMMANDS', 'SHORT', 'usage', 'load_command', 'CommandParser', 'command_parser', 'main', 'enhance_command',
-           'train_command']
+__all__ = ['COMMANDS', 'SHORT', 'OPTION_RANGES', 'usage', 'load_command', 'CommandParser', 'ranged', 'command_parser', 'main',
+           'enhance_command', 'train_command']
 
 # %% ../nbs/90_cli.ipynb #3cf4353e
 COMMANDS = {  # name: (module, function, one-line help)
@@ -60,9 +60,31 @@ def _with_default(doc: str, default) -> str:
     "`doc` plus '(default: X)', unless X is None or `doc` already names its default."
     return doc if default is None or 'default' in doc else f'{doc} (default: {default})'
 
+OPTION_RANGES = {  # every numeric option of every command: (lowest, highest, *other allowed values); None: no bound
+    'size': (16, 8192), 'img_size': (32, 2048), 'quality': (1, 100), 'cube': (2, 256, 0), 'strength': (0, 1.5),
+    'steps': (1, None), 'ensemble': (1, 16), 'runs': (1, None), 'seed': (0, 2**32 - 1), 'port': (0, 65535),
+    'feather': (0, None), 'pad': (0, None),
+}
+
+def _range_text(lo, hi, *also) -> str:
+    "'1..100', 'at least 1', '0 or 2..256'."
+    r = f'{lo}..{hi}' if hi is not None else f'at least {lo}'
+    return ' or '.join([*map(str, also), r])
+
+def ranged(t, lo, hi=None, *also):
+    "An argparse type: `t` of the value, refused (one line) unless finite and in [lo, hi] or one of `also`."
+    def convert(s: str):
+        try: v = t(s)
+        except ValueError: raise argparse.ArgumentTypeError(f'invalid {t.__name__} value: {s!r}') from None
+        if v in also or (math.isfinite(v) and lo <= v and (hi is None or v <= hi)): return v
+        raise argparse.ArgumentTypeError(f'must be {_range_text(lo, hi, *also)}, got {s}')
+    convert.__name__ = t.__name__
+    return convert
+
 def _add(p: argparse.ArgumentParser, name: str, t, default, doc: str):
     "Add one parameter of a command to parser `p`."
     many, conv = (t is list), (None if t in (list, bool) else t)
+    if t in (int, float) and name in OPTION_RANGES: conv = ranged(t, *OPTION_RANGES[name])
     if default is inspect.Parameter.empty: return p.add_argument(name, nargs='+' if many else None, type=conv, help=doc)
     flags = [SHORT[name]] if name in SHORT else []
     if t is bool:
@@ -87,7 +109,7 @@ def _version() -> str:
 
 @contextlib.contextmanager
 def _quiet(on: bool):
-    "Send stdout to the null device inside the block when `on` (errors still go to stderr)."
+    "Send stdout to the null device inside the block when `on` (errors still go to stderr; progress bars: `io.quiet_progress`)."
     if not on: yield; return
     with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): yield
 
@@ -98,7 +120,8 @@ def _run(name: str, argv: list) -> int:
     args = vars(command_parser(func, prog=f'filternet-coco {name}').parse_args(argv))
     quiet = args.pop('quiet')
     if quiet and 'progress' in args: args['progress'] = False
-    with _quiet(quiet): return int(func(**args) or 0)
+    from filternet_coco.io import quiet_progress
+    with _quiet(quiet), quiet_progress(quiet): return int(func(**args) or 0)
 
 def main(argv: list | None = None) -> int:
     "Entry point of the `filternet-coco` console script: a `UserError` is one line on stderr and exit status 2."
@@ -129,10 +152,11 @@ def enhance_command(inputs: list,               # photo files and/or folders of 
     "Predict filter params with FilterNet on a thumbnail of each photo and render them at full resolution."
     from dataclasses import replace
     from filternet_coco.filternet.enhance import _check_strength, _cached_model, predict_params, make_thumbnail, format_params
-    from filternet_coco.io import read_photo, write_photo, run_batch, UserError
+    from filternet_coco.io import read_photo, write_photo, run_batch, check_folder, UserError
     from filternet_coco.render import render_pixels
     from filternet_coco.sidecars import sidecar_endings, write_sidecars
     prog = 'filternet-coco enhance'
+    check_folder(out)                           # an output that cannot be written: one line before the model loads
     try: strength, net, endings = _check_strength(strength), _cached_model(model), sidecar_endings(params_out, cube, xmp)
     except (ValueError, FileNotFoundError) as e: raise UserError(str(e)) from None
     def process(src: Path, dest: Path) -> str:

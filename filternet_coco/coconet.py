@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_coconet.ipynb #6c394359
 from __future__ import annotations
-import inspect, math
+import inspect, math, sys
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from dataclasses import dataclass, replace
@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2, numpy as np
 from .params import FilterParams
 from .filters import EV_PER_UNIT
-from .io import Photo, UserError, PhotoError, as_photo, photo_like, read_photo, write_photo, to_uint8, check_output
+from .io import Photo, UserError, PhotoError, as_photo, photo_like, read_photo, write_photo, to_uint8, check_output, fit_bits, output_suffix
 from .sidecars import sidecar_endings, write_sidecars
 from .render import render_pixels
 from .cocogold.masks import guided_upsample   # the one edge-aware mask upsampler (chapter 21)
@@ -230,13 +230,15 @@ def edit_command(input: str,                  # the photo to edit
                  overwrite: bool = False):    # replace existing output files
     "COCONET: enhance only the object named by --prompt (or under --mask) in a photo."
     src, method = Path(input), check_method(method)
-    out = Path(out) if out else src.with_name(f'{src.stem}_coconet{src.suffix}')
+    out = Path(out) if out else src.with_name(f'{src.stem}_coconet{output_suffix(src)}')
     sidecars = [out.with_name(out.stem + e) for e in sidecar_endings(params_out)]
     for p in (out, *sidecars, *([save_mask] if save_mask else [])): check_output(p, overwrite, [src])
     kw = _edit_args(src, prompt, mask, params, model, checkpoint, steps, ensemble, filternet)
     photo = kw.pop('photo')
     res = coconet_edit(photo, prompt, method, feather=feather, pad=pad, **kw)
-    _write_edit(res.photo, out, res, quality, save_mask)
+    edited, note = fit_bits(res.photo, out)
+    if note: print(f'filternet-coco edit: note: {note}', file=sys.stderr, flush=True)
+    _write_edit(edited, out, res, quality, save_mask)
     write_sidecars(out, res.params, params_out, prompt=prompt, method=method, source=src.name)
     print(f'{out}  ' + ', '.join(f'{k} {v:+.2f}' for k, v in res.params.to_dict(nonzero=True).items()), flush=True)
     return 0

@@ -448,12 +448,13 @@ def export_command(
     overwrite: bool = False,       # replace an existing output
 ) -> int:
     "Export FilterNet's filter-parameter predictor to Core ML (fp16 ML Program) or ONNX."
-    from filternet_coco.io import UserError
+    from filternet_coco.io import UserError, check_folder
     if format not in EXPORTERS: raise UserError(f'unknown --format {format!r}; choose coreml or onnx')
     if model and backbone: raise UserError('give --model or --backbone, not both')
     export, verify, ext, tol = EXPORTERS[format]
     out = Path(out or f'filternet{ext}')
     if out.exists() and not overwrite: raise UserError(f'output {out} exists; pass --overwrite to replace it')
+    check_folder(out.parent)                      # before the model loads
     try: net = untrained_filternet(backbone, img_size or 299) if backbone else load_filternet(model)
     except (FileNotFoundError, ValueError) as e: raise UserError(str(e).splitlines()[0]) from None
     if out.exists(): _remove(out)

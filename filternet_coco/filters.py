@@ -187,22 +187,25 @@ def strips_command(
     filters: str = 'tiebcwh',  # filter codes to show (t i e b c w h)
     overwrite: bool = False,   # replace existing strip images
 ):
-    "Write a grid of every filter from -1 to +1 for each photo; returns an exit status."
-    from matplotlib.figure import Figure   # no pyplot: no window, and the caller's backend is left alone
-    from filternet_coco.samples import list_photos, load_thumbnail
-    from filternet_coco.io import UserError, check_output
-    files = [f for p in photos for f in (list_photos(p) if Path(p).is_dir() else [Path(p)])]
+    "Write a grid of every filter from -1 to +1 for each photo; returns 0, or 2 if any input failed (the batch contract of `io.run_batch`)."
+    from filternet_coco.samples import list_photos
+    from filternet_coco.io import UserError, run_batch
     try: names = parse_filters(filters)
     except ValueError as e: raise UserError(str(e)) from None
-    for f in files:
-        check_output(Path(out)/f'{f.stem}_strips.jpg', overwrite, files)
-        if not f.is_file(): raise UserError(f'{f}: no such photo')
-    Path(out).mkdir(parents=True, exist_ok=True)
-    for f in files:
-        img = torch.from_numpy(load_thumbnail(f, size).copy()).permute(2, 0, 1).float() / 255
+    inputs = [f for p in photos for f in ((list_photos(p) or [p]) if Path(p).is_dir() else [p])]   # folders: their photos, recursively
+    return run_batch(inputs, out, _strip_writer(names, size), overwrite=overwrite, suffix='_strips', ext='.jpg', prog='filternet-coco strips')
+
+def _strip_writer(names: list, size: int):
+    "The `process(src, dest)` of the strips command: the grid of filters `names` on a thumbnail (long side `size`) of `src`."
+    def process(src: Path, dest: Path):
+        import io
+        from matplotlib.figure import Figure   # no pyplot: no window, and the caller's backend is left alone
+        from filternet_coco.io import read_photo, to_uint8
+        from filternet_coco.core import write_atomic
+        from PIL import Image
+        im = Image.fromarray(to_uint8(read_photo(src).pixels)); im.thumbnail((size, size), Image.Resampling.LANCZOS)
         axs = Figure(figsize=(1.6 * 5, 1.3 * len(names))).subplots(len(names), 5, squeeze=False)
-        show_filter_strips(img, names, axs=axs)
-        dest = Path(out)/f'{f.stem}_strips.jpg'
-        axs[0, 0].figure.savefig(dest, dpi=90)
-        print(dest)
-    return 0
+        show_filter_strips(torch.from_numpy(np.array(im)).permute(2, 0, 1).float() / 255, names, axs=axs)
+        buf = io.BytesIO(); axs[0, 0].figure.savefig(buf, format='jpg', dpi=90)
+        write_atomic(dest, buf.getvalue())
+    return process

@@ -4,10 +4,10 @@
 
 # %% ../nbs/04_io.ipynb #9fadc7ed
 from __future__ import annotations
-import io, struct, sys, zlib
+import io, json, os, struct, sys, zlib
 from contextlib import contextmanager
 from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 import numpy as np, cv2
@@ -16,7 +16,8 @@ from .core import write_atomic   # the one atomic writer (honours the umask)
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'FORMATS', 'BAD_INPUT', 'Photo', 'to_uint8', 'orient_pixels', 'UserError', 'PhotoError', 'is_srgb',
-           'srgb_profile', 'read_photo', 'write_photo', 'as_photo', 'photo_like', 'expand_inputs', 'user_error_line',
+           'srgb_profile', 'read_photo', 'write_photo', 'fit_bits', 'as_photo', 'photo_like', 'show_progress',
+           'quiet_progress', 'check_model_folder', 'expand_inputs', 'output_suffix', 'user_error_line', 'check_folder',
            'check_output', 'run_batch']
 
 # %% ../nbs/04_io.ipynb #1b6d626e
@@ -173,11 +174,28 @@ def _open(path: Path):
             if im.mode == 'CMYK' and icc: icc = srgb_profile()        # converted through its own profile
     return rgb, alpha, icc if isinstance(icc, bytes) else None, exif, orientation, fmt, text
 
+def _float_tiff(path: Path) -> bool:
+    "Whether `path` is a TIFF of floating-point samples (which Pillow cannot open in colour)."
+    with open(path, 'rb') as f:
+        if f.read(4) not in (b'II*\0', b'MM\0*'): return False
+    import tifffile
+    with tifffile.TiffFile(path) as t: return t.pages[0].dtype is not None and t.pages[0].dtype.kind == 'f'
+
+def _open_float_tiff(path: Path):
+    "`_open` for a float TIFF: samples in [0, 1] (sRGB-encoded; clipped) scaled to 16 bits."
+    import tifffile
+    with tifffile.TiffFile(path) as t:
+        page = t.pages[0]
+        _check_size(page.imagewidth, page.imagelength)
+        a = page.asarray()
+    a = np.round(np.clip(np.nan_to_num(a.astype(np.float64)), 0, 1) * 65535).astype(np.uint16)
+    return *_split_alpha(a), None, None, 1, 'TIFF', (None, None)
+
 def read_photo(path: str | Path) -> Photo:
     "Read a JPEG, PNG, TIFF or WebP as an upright RGB `Photo` (8- or 16-bit, sRGB)."
     path = Path(path)
     _check_path(path)
-    try: rgb, alpha, icc, exif, orientation, fmt, (xmp, comment) = _open(path)
+    try: rgb, alpha, icc, exif, orientation, fmt, (xmp, comment) = _open(path) if not _float_tiff(path) else _open_float_tiff(path)
     except PhotoError: raise
     except UnidentifiedImageError: raise PhotoError('not an image file (or an unsupported format)') from None
     except (OSError, SyntaxError, EOFError, ValueError, struct.error, zlib.error) as e:   # tifffile's TiffFileError is a ValueError
@@ -247,6 +265,14 @@ def write_photo(path: str | Path, photo: Photo, quality: int = 95) -> Path:
     if fmt is None: raise PhotoError(f'unknown photo extension {path.suffix!r}; use one of {", ".join(FORMATS)}')
     return write_atomic(path, _encode(photo, fmt, quality))
 
+# %% ../nbs/04_io.ipynb #d3f1b2a2
+def fit_bits(photo: Photo, path: str | Path) -> tuple[Photo, str | None]:
+    "`photo` as the format of `path` can hold it: a 16-bit photo bound for JPEG or WebP becomes 8-bit, with a one-line note (else None)."
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if photo.bits == 8 or fmt not in ('JPEG', 'WEBP'): return photo, None
+    return replace(photo, pixels=to_uint8(photo.pixels), alpha=None if photo.alpha is None else to_uint8(photo.alpha)), \
+        f'{fmt} holds 8 bits per channel: the 16-bit photo is written as 8-bit {path} (write .png or .tif to keep 16 bits)'
+
 # %% ../nbs/04_io.ipynb #c887a1e2
 def _pil_photo(im: Image.Image) -> Photo:
     "A `Photo` from an open PIL image: EXIF orientation applied, converted to sRGB, metadata kept."
@@ -276,6 +302,49 @@ def photo_like(photo: Photo, like):
     im.info.update({k: v for k, v in meta.items() if v})
     return im
 
+# %% ../nbs/04_io.ipynb #b1a7e0c2
+_QUIET = []   # non-empty inside `quiet_progress`
+
+def show_progress(show: bool = True) -> bool:
+    "Whether a progress bar may be drawn: `show`, stderr is a terminal and no `quiet_progress` block is active."
+    return bool(show) and not _QUIET and sys.stderr.isatty()
+
+@contextmanager
+def quiet_progress(on: bool = True):
+    "No progress bar (`show_progress` is False) inside the block when `on`."
+    if on: _QUIET.append(1)
+    try: yield
+    finally:
+        if on: _QUIET.pop()
+
+# %% ../nbs/04_io.ipynb #b1a7e0c4
+def _check_json(f: Path):
+    "Refuse a JSON file that does not parse."
+    try: json.loads(f.read_bytes())
+    except ValueError as e: raise UserError(f'{f} is not valid JSON ({str(e).splitlines()[0]}): corrupt?') from None
+
+def _check_safetensors(f: Path):
+    "Refuse a safetensors file whose header is unreadable or whose tensors run past its end."
+    size = f.stat().st_size
+    with open(f, 'rb') as fh:
+        n = struct.unpack('<Q', fh.read(8))[0] if size >= 8 else 0
+        try: meta = json.loads(fh.read(n)) if 0 < n <= size - 8 else None
+        except ValueError: meta = None
+    if not isinstance(meta, dict): raise UserError(f'{f} is not a readable safetensors file (empty or corrupt)')
+    try: end = 8 + n + max((v['data_offsets'][1] for k, v in meta.items() if k != '__metadata__'), default=0)
+    except (KeyError, TypeError, IndexError): raise UserError(f'{f} has a malformed safetensors header (corrupt?)') from None
+    if end > size: raise UserError(f'{f} is truncated: {size} bytes, its header needs {end}')
+
+def check_model_folder(folder: str | Path, required: Iterable[str] = (), what: str = 'model') -> Path:
+    "Refuse a model folder that is missing, lacks a `required` file, or holds an unreadable JSON or safetensors file (naming it)."
+    folder = Path(folder)
+    if not folder.is_dir(): raise UserError(f'{what} folder {folder} ' + ('is a file, not a folder' if folder.exists() else 'does not exist'))
+    for r in required:
+        if not (folder/r).exists(): raise UserError(f'{what} folder {folder} is incomplete: {folder/r} is missing')
+    for f in sorted(folder.rglob('*.json')): _check_json(f)
+    for f in sorted(folder.rglob('*.safetensors')): _check_safetensors(f)
+    return folder
+
 # %% ../nbs/04_io.ipynb #24f3dcf1
 def expand_inputs(inputs: Iterable[str | Path], recursive: bool = False) -> list[Path]:
     "Photo files from `inputs` (files or folders of photos), in order, without duplicates."
@@ -288,21 +357,35 @@ def expand_inputs(inputs: Iterable[str | Path], recursive: bool = False) -> list
 # %% ../nbs/04_io.ipynb #40ed6dd1
 BAD_INPUT = (UserError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)  # reported per input; the rest propagates
 
+def output_suffix(src: str | Path) -> str:
+    "The extension of the output made from `src`: its own when it can be written (`FORMATS`), else '.png' (a GIF, a BMP, ...)."
+    s = Path(src).suffix
+    return s if s.lower() in FORMATS else '.png'
+
 def user_error_line(prog: str, *where, msg) -> str:
     "The one-line report of a bad input: 'prog: where: message' with the message's whitespace collapsed."
     return ': '.join([prog, *map(str, where), ' '.join(str(msg).split()) or type(msg).__name__])
 
+def check_folder(folder: str | Path) -> Path:
+    "Refuse an output folder that cannot be made: its nearest existing ancestor is a file, or not writable."
+    folder = Path(folder)
+    there = next(p for p in (folder, *folder.parents) if p.exists() or p == Path(p.anchor))
+    if not there.is_dir(): raise UserError(f'cannot write in {folder}: {there} is a file, not a folder')
+    if not os.access(there, os.W_OK | os.X_OK): raise UserError(f'cannot write in {folder}: {there} is not writable')
+    return folder
+
 def check_output(path: str | Path, overwrite: bool = False, inputs: Iterable = ()) -> Path:
-    "The shared output guard: refuse `path` if it is one of `inputs`, or exists and `overwrite` is off."
+    "The shared output guard: refuse `path` if it is one of `inputs`, exists and `overwrite` is off, or cannot be written."
     path = Path(path)
     if path.resolve() in {Path(i).resolve() for i in inputs}: raise UserError(f'output {path} would overwrite an input; choose another output')
     if path.is_dir(): raise UserError(f'output {path} is a folder')
     if path.exists() and not overwrite: raise UserError(f'output {path} exists; pass --overwrite to replace it')
+    check_folder(path.parent)
     return path
 
 def _outputs(src: Path, out_dir: Path, suffix: str, ext: str | None, sidecars) -> list[Path]:
     "The output path of `src` and its sidecars (`dest`'s stem + each sidecar ending)."
-    dest = out_dir/f'{src.stem}{suffix}{ext or src.suffix}'
+    dest = out_dir/f'{src.stem}{suffix}{ext or output_suffix(src)}'
     return [dest] + [dest.with_name(dest.stem + s) for s in sidecars]
 
 def _check_outputs(outs: list[Path], inputs: set, planned: set, overwrite: bool):
@@ -324,7 +407,7 @@ def run_batch(inputs: Iterable[str | Path],  # photo files and/or folders of pho
     "Run `process` on every input photo with the shared bad-input contract; returns 0, or 2 if any input failed."
     files, out_dir = expand_inputs(inputs), Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir(): raise UserError(f'output folder {out_dir} is an existing file')
-    out_dir.mkdir(parents=True, exist_ok=True)
+    made = _make_folder(check_folder(out_dir))
     srcs, planned, failed = {f.resolve() for f in files}, set(), 0
     for src in (bar := _progress(files, progress)):
         try:
@@ -336,11 +419,24 @@ def run_batch(inputs: Iterable[str | Path],  # photo files and/or folders of pho
             note = process(src, outs[0])
             _say(bar, str(outs[0]) if note is None else f'{outs[0]}  {note}')
         except BAD_INPUT as e: print(user_error_line(prog, src, msg=e), file=sys.stderr, flush=True); failed += 1
+    _drop_empty(made)
     return 2 if failed else 0
 
+def _make_folder(folder: Path) -> list[Path]:
+    "Make `folder` and its missing parents; returns the ones made, deepest first."
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return made
+
+def _drop_empty(made: list[Path]):
+    "Remove the folders `_make_folder` made that stayed empty: a batch of bad inputs leaves nothing behind."
+    for p in made:
+        try: p.rmdir()
+        except OSError: return
+
 def _progress(items: list, show: bool):
-    "`items` wrapped in a tqdm bar on stderr when `show`, stderr is a terminal and there is more than one."
-    if not (show and sys.stderr.isatty() and len(items) > 1): return items
+    "`items` wrapped in a tqdm bar on stderr when `show`, `show_progress()` allows it and there is more than one."
+    if not (show_progress(show) and len(items) > 1): return items
     from tqdm import tqdm
     return tqdm(items, file=sys.stderr, unit='photo', leave=False, dynamic_ncols=True)
 

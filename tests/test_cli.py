@@ -22,11 +22,11 @@ def one_line_exit_2(r, says=''):
 
 # one bad input per subcommand (each refused before any heavy work), plus the parser's own errors
 BAD = {
-    'strips':  (('strips', 'no_such_photo.jpg'), 'no such photo'),
+    'strips':  (('strips', 'no_such_photo.jpg'), 'no_such_photo.jpg: no such file'),
     'render':  (('render', 'photo.jpg'), '--params is required'),
     'pairs':   (('pairs', '/no/such/folder', '-o', '{tmp}/pairs'), 'not found'),
     'train':   (('train', '--config', 'base', '--dataset', '/no/such/pairs'), 'pairs dataset folder not found'),
-    'enhance': (('enhance', 'photo.jpg', '--strength', '2'), 'strength must be in [0, 1.5]'),
+    'enhance': (('enhance', 'photo.jpg', '--strength', '2'), 'argument --strength: must be 0..1.5, got 2'),
     'segment': (('segment', 'photo.jpg', '-o', '{tmp}/m.png'), '--prompt is required'),
     'cocogold-train': (('cocogold-train', '--config', 'huge'), "unknown config 'huge'"),
     'edit':    (('edit', 'no_such_photo.jpg', '-p', 'dog'), 'no_such_photo.jpg: no such file'),

@@ -44,7 +44,7 @@ def test_cocogold_defaults_are_the_pipelines(cli, data_dir, tmp_path):
     ((PHOTO, '--model', 'full'), '--prompt is required'),
     ((PHOTO, '--prompt', 'cat', '--model', 'no-such-model'), "unknown predictor 'no-such-model'"),
     ((PHOTO, '--prompt', 'cat', '--scheduler', 'euler'), "not 'euler'"),
-    ((PHOTO, '--prompt', 'cat', '--ensemble', '0'), '--ensemble must be 1..16'),
+    ((PHOTO, '--prompt', 'cat', '--ensemble', '0'), 'argument --ensemble: must be 1..16, got 0'),
     ((PHOTO, '--prompt', 'cat', '--model', 'full', '--steps', '4'), "takes no option(s) steps"),
     ((PHOTO, '--mask', 'coco/images/000000000802.jpg'), 'does not match the photo'),
 ])

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #adf511b6
 from __future__ import annotations
-import json
+import contextlib, json
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -126,16 +126,36 @@ def tiny_pipeline(pixel: bool = False, scheduler: str = 'trailing', prediction_t
                             processing_resolution=16 if pixel else 64)
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #b7c1e0a6
-def _from_pretrained(cls, path, **kwargs) -> CocoGoldPipeline:
-    "diffusers' `from_pretrained`; a folder saved without its text encoder gets MiniLM from its package."
-    p = Path(path)
+def _check_pipeline_folder(p: Path) -> dict:
+    "The model index of pipeline folder `p`, after `io.check_model_folder` has read every component's files (one line naming a bad one)."
+    from filternet_coco.io import check_model_folder
     if not (p / 'model_index.json').is_file():
         raise FileNotFoundError(f'no CocoGold pipeline in {p} (expected model_index.json and component folders written by save_pretrained)')
-    if json.loads((p / 'model_index.json').read_text()).get('text_encoder', [None])[0] is None and 'text_encoder' not in kwargs:
-        kwargs['text_encoder'], kwargs['tokenizer'] = load_minilm()
-    if 'torch_dtype' not in kwargs: kwargs.setdefault('dtype', torch.float32)
-    kwargs.setdefault('low_cpu_mem_usage', False)  # ImageFeatures loads its ImageNet trunk in __init__ (then overwritten by the saved one)
-    return DiffusionPipeline.from_pretrained.__func__(cls, p, **kwargs)
+    index = json.loads(check_model_folder(p, ['model_index.json'], 'CocoGold pipeline').joinpath('model_index.json').read_text())
+    check_model_folder(p, [k for k, v in index.items() if isinstance(v, list) and v[0] is not None], 'CocoGold pipeline')
+    return index
+
+@contextlib.contextmanager
+def _loading_bars(show: bool):
+    "diffusers' and transformers' loading progress bars on (`show`) or off inside the block."
+    from diffusers.utils import logging as dlog
+    from transformers.utils import logging as tlog
+    was = [m.is_progress_bar_enabled() for m in (dlog, tlog)]
+    for m in (dlog, tlog): (m.enable_progress_bar if show else m.disable_progress_bar)()
+    try: yield
+    finally:
+        for m, on in zip((dlog, tlog), was): (m.enable_progress_bar if on else m.disable_progress_bar)()
+
+def _from_pretrained(cls, path, **kwargs) -> CocoGoldPipeline:
+    "diffusers' `from_pretrained`; a folder saved without its text encoder gets MiniLM from its package."
+    from filternet_coco.io import show_progress
+    p = Path(path)
+    with _loading_bars(show_progress()):   # a terminal without -q only
+        if _check_pipeline_folder(p).get('text_encoder', [None])[0] is None and 'text_encoder' not in kwargs:
+            kwargs['text_encoder'], kwargs['tokenizer'] = load_minilm()
+        if 'torch_dtype' not in kwargs: kwargs.setdefault('dtype', torch.float32)
+        kwargs.setdefault('low_cpu_mem_usage', False)  # ImageFeatures loads its ImageNet trunk in __init__ (then overwritten by the saved one)
+        return DiffusionPipeline.from_pretrained.__func__(cls, p, **kwargs)
 
 CocoGoldPipeline.from_pretrained = classmethod(_from_pretrained)
 

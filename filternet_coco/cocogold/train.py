@@ -327,6 +327,8 @@ def train_command(
     over = dict(data_root=root, sd2_path=sd2, output_dir=output_dir, name=name, mixed_precision=mixed_precision, prediction_type=prediction)
     try: cfg = replace(CONFIGS[config], **{k: v for k, v in over.items() if v is not None})
     except ValueError as e: raise UserError(str(e)) from None
+    from filternet_coco.cocogold.data import default_ann_file
+    if not cfg.ann_file and not default_ann_file(root).is_file(): raise UserError(f'{root} is not a COCO folder: {default_ann_file(root)} is missing')  # before the run folder is made
     try: ckpt = resolve_checkpoint(run_dir(cfg, day), resume)
     except FileNotFoundError as e: raise UserError(str(e)) from None
     run = train(cfg, resume=str(ckpt) if ckpt else None, steps=steps, run=run_dir(cfg, day))

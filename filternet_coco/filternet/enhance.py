@@ -29,9 +29,13 @@ def load_default_model(path: str | Path | None = None, device: str = 'cpu') -> F
         raise FileNotFoundError(f'{what} not found: {path/"model.safetensors"} is missing; train them with `make train-default` '
                                 f'(the recipe of chapter 16) or pass a folder written by FilterNet.save_pretrained (--model PATH)')
     from filternet_coco.core import limit_threads   # ~600 small initialisations and copies: on a busy 2-core CPU, 65 ms with one thread, 250 with two
+    from filternet_coco.io import UserError, check_model_folder
+    check_model_folder(path, ['config.json', 'model.safetensors'], 'FilterNet')   # corrupt, truncated, incomplete: one line naming the file
     with warnings.catch_warnings(), limit_threads(1):   # fastai's import-time torch.jit.script warning is noise on a command line
         warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)
-        return FilterNet.from_pretrained(path, device=device).float()
+        try: return FilterNet.from_pretrained(path, device=device).float()
+        except (RuntimeError, TypeError, KeyError) as e:   # weights that do not fit the config, a config with unknown fields
+            raise UserError(f'{path} is not a FilterNet this version can load: {str(e).splitlines()[0]}') from None
 
 @lru_cache(maxsize=4)
 def _cached_model(path: str | None) -> FilterNet: return load_default_model(path)
