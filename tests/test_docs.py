@@ -153,3 +153,24 @@ def test_import_gate_imports_each_module_alone():
     assert r.returncode == 0, r.stderr
     assert 'filternet_coco/no_such_module.py: does not import on its own: ModuleNotFoundError' in r.stdout
     assert 'color' not in r.stdout
+
+def test_fix_openings_puts_title_and_introduction_before_the_imports():
+    "The old order (imports, then a title cell running into its first section, prose after) becomes the house order."
+    fix = _tools('fix_openings')
+    cell = lambda t, s, i: {'cell_type': t, 'id': i, 'metadata': {}, 'source': s.splitlines(keepends=True), **({'outputs': []} if t == 'code' else {})}
+    old = [cell('code', '#| default_exp m', 'a'), cell('code', '#| export\nimport os', 'b'), cell('code', '#| hide\nfrom fastcore.test import *', 'c'),
+           cell('markdown', '# M\n> What m does.\n\nIntro.\n\n## Part one\n\nText.', 'd'), cell('code', '#| export\ndef f(): pass', 'e')]
+    cells = [dict(c) for c in old]
+    assert fix.fix_opening(cells, 'm') == ['title from cell 3 to 1', 'introduction split before its first section']
+    assert [c['id'] for c in cells][:5] == ['a', 'd', 'b', 'c', cells[4]['id']] and cells[5]['id'] == 'e'
+    assert _tools('build_docs').opening_problems(nbformat.reads(json.dumps({'nbformat': 4, 'nbformat_minor': 5, 'metadata': {}, 'cells': cells}), as_version=4)) == []
+    assert ''.join(cells[1]['source']) == '# M\n> What m does.\n\nIntro.' and ''.join(cells[4]['source']).startswith('## Part one')
+    assert fix.fix_opening(cells, 'm') == []                                            # already in order: left alone
+    prose = [cell('code', '#| default_exp m', 'a'), cell('code', '#| export\nimport os', 'b'), cell('markdown', '# M\n> m.', 'd'),
+             cell('markdown', 'More introduction.', 'p'), cell('markdown', '## Part one', 's')]
+    assert fix.fix_opening(prose, 'm') == ['title from cell 2 to 1', '1 introduction cell(s) moved before the imports']
+    assert [c['id'] for c in prose] == ['a', 'd', 'p', 'b', 's']
+    inside = [cell('code', '#| default_exp m', 'a'), cell('markdown', '# M\n> m.\n\n## Part one\n\nText.', 'd'),
+              cell('code', '#| export\nimport os', 'b'), cell('code', '#| hide\nimport sys', 'c'), cell('code', '#| export\nx = 1', 'e')]
+    assert fix.fix_opening(inside, 'm') == ['introduction split before its first section']   # title in place, section before the imports
+    assert [c['id'] for c in inside][:4] == ['a', 'd', 'b', 'c'] and ''.join(inside[4]['source']).startswith('## Part one') and inside[5]['id'] == 'e'

@@ -164,7 +164,8 @@ def main():
     nbs = [p.resolve() for p in a.notebooks] or chapters()
     problems = check(nbs)
     for x in problems: print(f'docs: {x}', file=sys.stderr)
-    if problems: sys.exit(f'docs: {len(problems)} problem(s) in the committed notebooks (fix the cell, or re-run it with the warning silenced at its source)')
+    if problems: sys.exit(f'docs: {len(problems)} problem(s) in the committed notebooks (openings: tools/fix_openings.py; outputs: '
+                          'silence the warning at its source and re-run the cell, or drop that output)')
     if a.check: print(f'docs: {len(nbs)} notebooks checked'); return
     pages, failed = build(nbs, a.out)
     for p in pages: print(p)
