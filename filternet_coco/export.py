@@ -147,6 +147,7 @@ def compare_latency(model: FilterNet, path: str | Path, batch: int = 1, runs: in
     "Median CPU milliseconds per batch of onnxruntime (`onnx_ms`) and PyTorch eager (`torch_ms`), same batch and threads."
     sess, model = onnx_session(path), model.eval()
     S = sess.get_inputs()[0].shape[-1]
+    if not isinstance(S, int): S = model.config.img_size    # a frame of any size (symbolic height, width): the square one
     x = torch.rand(batch, 3, S, S); xn = x.numpy()
     return {'batch': batch, 'threads': torch.get_num_threads(), 'torch_ms': _median_ms(lambda: model.predict(x), runs),
             'onnx_ms': _median_ms(lambda: sess.run(['params'], {'image': xn}), runs)}
