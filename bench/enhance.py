@@ -4,10 +4,12 @@ Predict (thumbnail + FilterNet) + render (baked-LUT renderer) are reported as a 
 decode + encode (the JPEG I/O any editor pays anyway, the baseline), measured in the same run with
 bench/_harness.py (warm-up, median of BENCH_RUNS interleaved runs, peak memory, MP/s, device); target <= 0.5.
 Smoke mode (BENCH_SMOKE=1): a 600x400 JPEG, two backbones at 64 px.
-Also: predict latency per backbone on CPU (random weights: latency does not depend on them; baseline Lite0).
+Also: predict with the body run (the path before issue 25, baseline) vs skipped (the default model's CNN part is
+silent, so `FilterNet.predict` leaves the body out), and predict latency per backbone on CPU (random weights:
+latency does not depend on them; baseline Lite0).
 The last line is `enhance overhead vs JPEG I/O: 0.NN`.
 """
-import os, sys, tempfile
+import copy, os, sys, tempfile
 from dataclasses import replace
 from pathlib import Path
 import torch
@@ -24,6 +26,14 @@ from filternet_coco.filternet.enhance import load_default_model, make_thumbnail,
 from filternet_coco.filternet.model import FilterNet, FilterNetConfig
 
 RUNS, (W, H) = int(os.environ.get('BENCH_RUNS', 5)), smoke((6000, 4000), (600, 400))
+
+
+def with_body(model: FilterNet) -> FilterNet:
+    "A copy of `model` that runs its body: one weight of the CNN part's zero layer set to 1e-20 (params change by ~1e-20)."
+    m = copy.deepcopy(model)
+    with torch.no_grad(): m.head.mlp[-1].weight[0, 0] = 1e-20
+    assert not m.skips_body()
+    return m
 
 
 def make_jpeg(path: Path):
@@ -51,6 +61,12 @@ def main():
                       runs=RUNS, pixels=W * H)
     report(res, label=f'enhance {W * H / 1e6:.0f} MP')
     print(f'params: {params.to_dict(nonzero=True)}')
+    thumb, full = make_thumbnail(photo.pixels, model.config.img_size), with_body(model)
+    pred = measure({'predict, body run (before)': lambda: predict_params(thumb, full),
+                    'predict, body skipped': lambda: predict_params(thumb, model)}, runs=max(RUNS, 20))
+    report(pred, label=f'predict {model.config.img_size} px')
+    print(f'predict with the body skipped vs run: {pred["predict, body skipped"].median / pred["predict, body run (before)"].median:.2f}x the time'
+          f' (skips_body: {model.skips_body()})')
     torch.set_num_threads(1)
     S = smoke(299, 64)
     x = torch.rand(1, 3, S, S)

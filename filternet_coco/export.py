@@ -35,12 +35,14 @@ class ParamPredictor(nn.Module):
         _, _, gain = input_norm(model.mean, model.std)
         self.register_buffer('gain', gain.float()[None, :, None, None], persistent=False)
         self.unit_gain = bool((gain == 1).all())
+        self.skip_body = model.skips_body()   # decided here, on the real weights: an export traces placeholders that cannot be tested for zeros
 
     def forward(self, x: Tensor) -> Tensor:
         m, c = self.model, self.model.config
         if not self.srgb: x = (x if self.unit_gain else x * self.gain) * m.std + m.mean    # back to sRGB in [0, 1]
         stats = global_stats(x) if c.stats else None
-        p = m.predict(centre_square(x, c.img_size) if c.thumb == 'crop' else x, stats)
+        if self.skip_body: p = m.head.from_stats(stats)      # a silent CNN part: the exported graph has no body at all
+        else: p = m.head(m.features(centre_square(x, c.img_size) if c.thumb == 'crop' else x), stats)
         return (p * c.shrink).clamp(-1, 1) if c.shrink != 1 else p
 
 # %% ../nbs/40_export.ipynb #f0cd35de
@@ -177,6 +179,16 @@ def _check_exported(ep, net: nn.Module, x: Tensor, tol: float = 1e-4):
     with torch.no_grad(): err = (ep.module()(x) - net(x)).abs().max().item()
     if err > tol: raise RuntimeError(f'torch.export graph differs from eager PyTorch by {err:.2e} (> {tol})')
 
+def _drop_aliases(ep):
+    "Remove `aten.alias` nodes from ExportedProgram `ep` (in place; returns it): each becomes its argument."
+    # `run_decompositions` turns a slice that keeps everything (the centre square of an S x S frame) into `aten.alias`, which
+    # coremltools 9's torch frontend cannot convert ("Unsupported fx node alias"); in a graph without mutation an alias is its input
+    g = ep.graph_module.graph
+    for n in [n for n in g.nodes if n.op == 'call_function' and n.target is torch.ops.aten.alias.default]:
+        n.replace_all_uses_with(n.args[0]); g.erase_node(n)
+    ep.graph_module.recompile()
+    return ep
+
 def _drop_debug_files(pkg: Path, names=('executorch_debug_handle_mapping.json',)):
     "Remove the converter's debug files from a saved .mlpackage (and from its Manifest.json)."
     man = pkg/'Manifest.json'
@@ -197,7 +209,7 @@ def export_coreml(
     "Write `model`'s predictor as a Core ML ML Program: image input `image` (S x S RGB) -> `params` (1, n) float32."
     ct, S = _coremltools(), img_size or model.config.img_size
     net, x = ParamPredictor(model.eval(), srgb=False).eval(), torch.rand(1, 3, S, S)
-    ep = torch.export.export(net, (x,)).run_decompositions({})
+    ep = _drop_aliases(torch.export.export(net, (x,)).run_decompositions({}))
     _check_exported(ep, net, x)
     scale, bias, _ = input_norm(model.mean, model.std)
     image = ct.ImageType(name='image', shape=(1, 3, S, S), scale=scale / 255, bias=bias.tolist(), color_layout=ct.colorlayout.RGB)
@@ -334,6 +346,29 @@ _MIL_OPS.update({
     'upsample_nearest_neighbor': lambda x, scale_factor_height=1, scale_factor_width=1: F.interpolate(
         x, scale_factor=(float(scale_factor_height), float(scale_factor_width)), mode='nearest'),
     'reduce_sum': lambda x, axes, keep_dims=False: x.sum(_ints(axes), keepdim=bool(keep_dims)),
+})
+
+# %% ../nbs/40_export.ipynb #5764a6b3
+def _mil_gather(x, indices, axis=0, batch_dims=0, validate_indices=False):
+    "MIL `gather` along `axis` (no batch dims): x.shape[:axis] + indices.shape + x.shape[axis+1:]."
+    if int(batch_dims): raise NotImplementedError('MIL gather with batch_dims')
+    x, idx, a = _t(x), _t(indices).long(), int(axis) % _t(x).ndim
+    picked = x.index_select(a, idx.flatten() % x.shape[a])
+    return picked.reshape(x.shape[:a] + idx.shape + x.shape[a + 1:])
+
+def _mil_argsort(x, axis=-1, ascending=False):
+    "MIL `argsort` (descending unless `ascending`), int32 indices; ties keep their order."
+    return torch.sort(_t(x), dim=int(axis), descending=not bool(ascending), stable=True).indices.int()
+
+_MIL_OPS.update({
+    'less': lambda x, y: _t(x) < _t(y), 'less_equal': lambda x, y: _t(x) <= _t(y), 'greater': lambda x, y: _t(x) > _t(y),
+    'greater_equal': lambda x, y: _t(x) >= _t(y), 'equal': lambda x, y: _t(x) == _t(y), 'not_equal': lambda x, y: _t(x) != _t(y),
+    'maximum': lambda x, y: torch.maximum(_t(x), _t(y)), 'minimum': lambda x, y: torch.minimum(_t(x), _t(y)),
+    'select': lambda cond, a, b: torch.where(_t(cond).bool(), _t(a), _t(b)), 'pow': lambda x, y: _t(x) ** _t(y),
+    'log': lambda x, epsilon=1e-45: torch.log(_t(x) + float(epsilon)), 'floor': lambda x: torch.floor(_t(x)),
+    'gather': _mil_gather, 'argsort': _mil_argsort, 'gather_along_axis': lambda x, indices, axis=0, validate_indices=False:
+        torch.gather(_t(x), int(axis), _t(indices).long()),
+    'stack': lambda values, axis: torch.stack([_t(v) for v in values], int(axis)),
 })
 
 # %% ../nbs/40_export.ipynb #8b66344a

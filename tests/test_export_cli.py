@@ -34,3 +34,19 @@ def test_never_overwrites(tmp_path):
     out = tmp_path/'fn.onnx'; out.write_bytes(b'keep me')
     r = export('--backbone', 'squeezenet1_1', '--img-size', '64', '-o', out)
     assert r.returncode == 2 and '--overwrite' in r.stderr and out.read_bytes() == b'keep me'
+
+@pytest.mark.parametrize('fmt, ext', [('coreml', '.mlpackage'), ('onnx', '.onnx')])
+def test_shipped_model_exports(tmp_path, fmt, ext):
+    "The default model (a silent CNN part: the predictor has no body) exports and passes the command's own check against PyTorch."
+    out = tmp_path/f'filternet{ext}'
+    r = export('--format', fmt, '-o', out)
+    assert r.returncode == 0, r.stderr
+    assert 'max |export - PyTorch|' in r.stdout and out.exists()
+    if fmt == 'onnx':
+        import onnx
+        assert 'Conv' not in {n.op_type for n in onnx.load(out).graph.node} and out.stat().st_size < 2**20   # was 18.3 MiB with the body
+    else:
+        from filternet_coco.export import load_mlpackage, coreml_summary
+        from filternet_coco.filternet.enhance import default_img_size
+        info, S = coreml_summary(load_mlpackage(out)), default_img_size()
+        assert info['inputs'] == {'image': ('image', 'RGB', (S, S))} and set(info['weights']) == {'float16'}

@@ -167,9 +167,16 @@ class FilterNetHead(nn.Module):
         if self.n_stats: z = z + self.stats_logits(stats).to(z.dtype)
         return self.intensities(z)
 
+    def cnn_silent(self) -> bool:
+        "Whether the CNN part cannot change the logits: a statistics head whose CNN part ends in an all-zero Linear (it then outputs its bias)."
+        return bool(self.n_stats) and not self.mlp[-1].weight.any()
+
+    def from_stats(self, stats: Tensor) -> Tensor:
+        "Intensities of a head whose CNN part is silent, from the statistics alone: `from_pooled`'s, bit for bit, for any finite features."
+        s = self.stats_logits(stats)
+        return self.intensities(self.mlp[-1].bias.to(s.dtype) + s)   # bias + (h @ 0) == bias exactly: the same sum in the same order
+
     def forward(self, f: Tensor, stats: Tensor | None = None) -> Tensor: return self.from_pooled(self.pool(f), stats)
-
-
 
 # %% ../../nbs/11_filternet_model.ipynb #fa49b857
 def _q10(x: Tensor) -> Tensor:
@@ -201,9 +208,14 @@ class FilterNet(nn.Module):
         "Body features of an sRGB batch (B, 3, H, W) in [0, 1]."
         return self.body((x_srgb - self.mean.to(x_srgb.dtype)) / self.std.to(x_srgb.dtype))
 
+    def skips_body(self) -> bool:
+        "Whether `predict` leaves the body out: in eval mode when the head's CNN part is silent (training still runs it: the zero layer learns from it)."
+        return not self.training and self.head.cnn_silent()
+
     def predict(self, x_srgb: Tensor, stats: Tensor | None = None) -> Tensor:
         "Filter intensities (B, n) in (-1, 1), ordered like `config.names` (`stats`: of the whole frame, default of `x_srgb`)."
         if self.config.stats and stats is None: stats = global_stats(x_srgb)
+        if self.skips_body(): return self.head.from_stats(stats)
         return self.head(self.features(x_srgb), stats if self.config.stats else None)
 
     def render(self, x_srgb: Tensor, params: Tensor) -> Tensor:
