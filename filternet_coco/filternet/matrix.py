@@ -88,7 +88,7 @@ def show_gain(rows: list[dict], method: str, baseline: str = 'identity', ax=None
     if ax is None: ax = plt.subplots(figsize=(3.6, 2.6))[1]
     t = gain_table(rows, method, baseline); lim = max(1.0, float(np.nanmax(np.abs(t))))
     ax.imshow(t, cmap='RdBu', vmin=-lim, vmax=lim)
-    for (i, j), v in np.ndenumerate(t): ax.text(j, i, f'{v:+.2f}', ha='center', va='center', fontsize=7)
+    for (i, j), v in np.ndenumerate(t): ax.text(j, i, f'{v:+.2f}', ha='center', va='center', fontsize=7, color='white' if abs(v) > 0.6 * lim else 'black')
     ax.set_xticks(range(len(STRENGTH)), list(STRENGTH), fontsize=7); ax.set_yticks(range(len(ACTIVE)), list(ACTIVE), fontsize=7)
     ax.set_xlabel('largest strength', fontsize=7); ax.set_ylabel('active filters', fontsize=7); ax.set_title(f'{method} − {baseline} (dB)', fontsize=8)
     return ax
