@@ -70,12 +70,14 @@ class CocoGoldPipeline(DiffusionPipeline):
 
     def __init__(self, unet, vae, text_encoder, tokenizer, scheduler, image_features=None, max_prompt_tokens: int | None = None,
                  prompt_mask: bool = False, processing_resolution: int = 512, default_steps: int | None = None,
-                 desaturate: float = DEFAULT_THRESHOLD, tol: float = DEFAULT_TOL, opening: int = 3, ensemble_method: str = 'vote'):
+                 desaturate: float = DEFAULT_THRESHOLD, tol: float = DEFAULT_TOL, opening: int = 3, ensemble_method: str = 'vote',
+                 default_ensemble: int = 1, zero_snr: bool = False):
         super().__init__()
         self.register_modules(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler, image_features=image_features)
         self.image_processor = CocoGoldImageProcessor(desaturate, tol, opening, ensemble_method)
         self.register_to_config(max_prompt_tokens=max_prompt_tokens, prompt_mask=prompt_mask, processing_resolution=processing_resolution,
-                                default_steps=default_steps, desaturate=desaturate, tol=tol, opening=opening, ensemble_method=ensemble_method)
+                                default_steps=default_steps, desaturate=desaturate, tol=tol, opening=opening, ensemble_method=ensemble_method,
+                                default_ensemble=default_ensemble, zero_snr=zero_snr)
 
     @property
     def vae_scale(self) -> int: return 2 ** (len(self.vae.config.block_out_channels) - 1)
@@ -90,14 +92,15 @@ class CocoGoldPipeline(DiffusionPipeline):
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #a21ebd6d
 @torch.no_grad()
-def _pipeline_call(self, image, prompt, num_inference_steps: int | None = None, ensemble_size: int = 1,
+def _pipeline_call(self, image, prompt, num_inference_steps: int | None = None, ensemble_size: int | None = None,
                    processing_resolution: int | None = None, generator: torch.Generator | None = None, tol: float | None = None,
                    scheduler: str | None = None) -> CocoGoldOutput:
     "Generated white-painted images and masks for `image`(s) and `prompt`(s)."
     images, prompts = (image if isinstance(image, (list, tuple)) else [image]), ([prompt] if isinstance(prompt, str) else list(prompt))
     if len(images) != len(prompts): raise ValueError(f'got {len(images)} images but {len(prompts)} prompts')
+    ensemble_size = self.config.default_ensemble if ensemble_size is None else ensemble_size
     if not 1 <= ensemble_size <= 16: raise ValueError(f'ensemble_size must be 1..16, not {ensemble_size}')
-    sch = scheduler_like(self.scheduler, scheduler) if scheduler else self.scheduler
+    sch = scheduler_like(self.scheduler, scheduler, True if self.config.zero_snr else None) if scheduler else self.scheduler
     steps, N, dev = num_inference_steps or self.steps_for(scheduler), ensemble_size, self._execution_device
     size = processing_resolution or self.config.processing_resolution
     # 1. photos -> (B, 3, S, S) in [-1, 1], repeated per ensemble member -> (B*N, 3, S, S)
@@ -161,13 +164,14 @@ def pipeline_from_checkpoint(cfg, checkpoint, scheduler: str = 'trailing', **con
     from filternet_coco.cocogold.train import Denoiser, build_components
     c = build_components(cfg)
     Denoiser(c['unet'], c['image_features']).load_state_dict(load_file(Path(checkpoint) / 'model.safetensors'))
-    kw = dict(max_prompt_tokens=cfg.prompt_kw['max_length'], prompt_mask=cfg.prompt_kw['use_mask'], processing_resolution=cfg.size)
+    kw = dict(max_prompt_tokens=cfg.prompt_kw['max_length'], prompt_mask=cfg.prompt_kw['use_mask'], processing_resolution=cfg.size,
+              zero_snr=cfg.schedule == 'trailing')  # trained on the zero-SNR betas: both samplers keep them
     if cfg.desaturate: kw['desaturate'] = cfg.desaturate
     return CocoGoldPipeline(unet=c['unet'], vae=c['vae'], text_encoder=c['text_encoder'], tokenizer=c['tokenizer'],
                             scheduler=scheduler_like(c['scheduler'], scheduler), image_features=c['image_features'], **{**kw, **config})
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #5034dda6
-def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensemble_size: int = 1, seed: int = 0, tol: float | None = None,
+def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensemble_size: int | None = None, seed: int = 0, tol: float | None = None,
                        scheduler: str | None = None):
     "A `(image, prompt) -> bool mask` predictor running `pipe` (None: the pipeline's defaults; `scheduler`: 'ddim', 'trailing')."
     def predict(image: np.ndarray, prompt: str) -> np.ndarray:
@@ -176,6 +180,6 @@ def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensembl
     return predict
 
 @register_predictor('cocogold')
-def cocogold_factory(checkpoint=None, steps: int | None = None, ensemble_size: int = 1, scheduler: str | None = None):
+def cocogold_factory(checkpoint=None, steps: int | None = None, ensemble_size: int | None = None, scheduler: str | None = None):
     "The CocoGold predictor: the shipped small model, or the pipeline saved in folder `checkpoint`."
     return pipeline_predictor(load_small_pipeline(checkpoint), steps, ensemble_size, scheduler=scheduler)
