@@ -20,8 +20,9 @@ from .masks import DEFAULT_THRESHOLD, DEFAULT_TOL, check_tolerance, desaturate_w
 from .segment import register_predictor
 
 # %% auto #0
-__all__ = ['SMALL_WEIGHTS', 'CocoGoldImageProcessor', 'CocoGoldOutput', 'CocoGoldPipeline', 'tiny_pipeline', 'save_pipeline',
-           'load_small_pipeline', 'pipeline_from_checkpoint', 'pipeline_predictor', 'cocogold_factory']
+__all__ = ['SMALL_WEIGHTS', 'SHIP_GRID', 'CocoGoldImageProcessor', 'CocoGoldOutput', 'CocoGoldPipeline', 'tiny_pipeline',
+           'save_pipeline', 'load_small_pipeline', 'pipeline_from_checkpoint', 'pipeline_predictor', 'cocogold_factory',
+           'eval_pipeline', 'choose_settings', 'ship_small']
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #3d7207d8
 class CocoGoldImageProcessor(ConfigMixin):
@@ -183,3 +184,35 @@ def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensembl
 def cocogold_factory(checkpoint=None, steps: int | None = None, ensemble_size: int | None = None, scheduler: str | None = None):
     "The CocoGold predictor: the shipped small model, or the pipeline saved in folder `checkpoint`."
     return pipeline_predictor(load_small_pipeline(checkpoint), steps, ensemble_size, scheduler=scheduler)
+
+# %% ../../nbs/25_cocogold_pipeline.ipynb #c94d0523
+def eval_pipeline(pipe: CocoGoldPipeline, samples: list, batch: int = 32, seed: int = 0, **kw):
+    "Pooled counts (`evaluate.EvalOutput`) of `pipe` on `samples`, `batch` samples per call (seeded per batch); `kw` go to the call."
+    from filternet_coco.cocogold.evaluate import EvalOutput, confusion
+    counts = []
+    for i in range(0, len(samples), batch):
+        ss = samples[i:i + batch]
+        out = pipe([s['image'] for s in ss], [s['prompt'] for s in ss], generator=torch.Generator().manual_seed(seed + i), **kw)
+        counts += [confusion(m, s['mask']) for m, s in zip(out.masks, ss)]
+    return EvalOutput([s['prompt'] for s in samples], np.array(counts, np.int64).reshape(-1, 4))
+
+SHIP_GRID = dict(tol=(0.1, 0.15, 0.2), steps_ensemble=((1, 1), (2, 1), (4, 1), (4, 4)))  # cheapest first
+
+def choose_settings(pipe: CocoGoldPipeline, samples: list, grid: dict = SHIP_GRID, margin: float = 0.005) -> tuple[dict, list]:
+    "The tolerance, then (steps, ensemble) of `grid` that score best on `samples` (the cheapest within `margin`); and every row."
+    rows = [dict(tol=t, steps=1, ensemble=1, iou=eval_pipeline(pipe, samples, tol=t).scores()['iou']) for t in grid['tol']]
+    tol = max(rows, key=lambda r: r['iou'])['tol']
+    rows += [dict(tol=tol, steps=s, ensemble=n, iou=eval_pipeline(pipe, samples, tol=tol, num_inference_steps=s, ensemble_size=n).scores()['iou'])
+             for s, n in grid['steps_ensemble']]
+    best = max(r['iou'] for r in rows[len(grid['tol']):])
+    pick = next(r for r in rows[len(grid['tol']):] if r['iou'] >= best - margin)
+    return dict(tol=tol, default_steps=pick['steps'], default_ensemble=pick['ensemble']), rows
+
+def ship_small(cfg, checkpoint, dest=SMALL_WEIGHTS, grid: dict = SHIP_GRID) -> list:
+    "Choose the settings of `checkpoint` (config `cfg`) on training-photo draws and save the fp16 pipeline to `dest`; returns the rows."
+    from filternet_coco.cocogold.data import iterator_samples, split_image_ids
+    pipe = pipeline_from_checkpoint(cfg, checkpoint); pipe.set_progress_bar_config(disable=True)
+    tune = iterator_samples(cfg.data_root, cfg.ann_file, 'train', cfg.size, split_image_ids(cfg.data_root, cfg.ann_file)[0], seed=2)
+    settings, rows = choose_settings(pipe, tune, grid)
+    save_pipeline(pipeline_from_checkpoint(cfg, checkpoint, **settings), dest, torch.float16, text_encoder=False)
+    return rows

@@ -93,7 +93,7 @@ SMALL_FEWSTEP = replace(BASE, name='small', model='small', size=64, lr=1e-3, lr_
                 trailing_weights=(0.6, 0.1, 0.2, 0.1), desaturate=0.75, mask_weight=2., zoom=0.6, flip=True, feature_scale=4,
                 checkpoint_every=200, validate_every=200, n_valid=8, cache_epochs=24, time_limit_min=38)  # issue 17's few-step predictor
 SMALL = replace(SMALL_FEWSTEP, timesteps='mix', terminal_share=0.5, classes='seen', words=True, generic_share=0.15,
-                time_limit_min=0)  # issue 27: a diffusion model on every seen class's words, with an objectness prior; a fixed step count
+                max_steps=400, lr_decay_steps=400, time_limit_min=0)  # issue 27: a diffusion model on every seen class's words, with an objectness prior; a fixed step count
 CONFIGS = {'base': BASE, 'debug': DEBUG, 'small': SMALL}
 
 # %% ../../nbs/24_cocogold_train.ipynb #0b78e812
@@ -337,6 +337,7 @@ def train_command(
     sd2: str = SD2_ID,                  # hub id or local folder of Stable Diffusion 2 (config base)
     output_dir: str = 'runs',           # where run folders go
     day: str = None,                    # date part of the run folder (default: today)
+    ship: str = None,                   # after training (config small): choose tolerance, steps and ensemble on training photos and save the pipeline here
 ) -> int:
     "Train a CocoGold model on a COCO folder."
     from filternet_coco.io import UserError
@@ -349,4 +350,9 @@ def train_command(
     except FileNotFoundError as e: raise UserError(str(e)) from None
     run = train(cfg, resume=str(ckpt) if ckpt else None, steps=steps, run=run_dir(cfg, day))
     print(f'run folder: {run}')
+    if ship:
+        from filternet_coco.cocogold.pipeline import ship_small
+        from filternet_coco.runs import checkpoints
+        for r in ship_small(cfg, checkpoints(run)[-1], ship): print(r)
+        print(f'shipped: {ship}')
     return 0
