@@ -277,6 +277,8 @@ def ddim_sample(unet, scheduler, cond: Tensor, hidden: Tensor, attn_mask: Tensor
     "Denoise from Gaussian noise to a target latent shaped like `cond`, in `steps` scheduler steps."
     if scheduler.config.prediction_type == 'epsilon': scheduler.alphas_cumprod = scheduler.alphas_cumprod.clamp(min=MIN_ALPHA_BAR)
     scheduler.set_timesteps(steps, device=cond.device)
+    if image_features is not None:  # the image does not change between steps: its frozen-trunk features are computed once
+        feats = image_features(image); image_features = lambda _: feats
     z = torch.randn(cond.shape, generator=generator, device='cpu' if generator is None else generator.device, dtype=cond.dtype).to(cond.device)
     for i, t in enumerate(scheduler.timesteps):
         out = denoise(unet, z, t, cond, hidden.to(cond.dtype), attn_mask, image_features, image)
