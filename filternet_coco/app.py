@@ -66,7 +66,7 @@ class CoconetControls:
 # %% ../nbs/31_app.ipynb #a5e1738d
 SCHEDULERS = ('ddim', 'trailing')
 
-def cocogold_predictor(checkpoint=None, steps: int | None = None, ensemble: int = 1, scheduler: str | None = None):
+def cocogold_predictor(checkpoint=None, steps: int | None = None, ensemble: int | None = None, scheduler: str | None = None):
     "The CocoGold mask predictor (the shipped small model, or a saved pipeline folder); `scheduler` 'ddim' or 'trailing' (None: the pipeline's)."
     from filternet_coco.cocogold.pipeline import cocogold_factory
     if scheduler is not None and scheduler not in SCHEDULERS: raise UserError(f"unknown scheduler {scheduler!r}: choose from {', '.join(SCHEDULERS)}")
@@ -82,7 +82,7 @@ def load_mask_predictor(name: str, checkpoint: str | None = None, ensemble: int 
     "Registered mask predictor `name`, `steps`/`ensemble` None = the pipeline's defaults; (predictor, names of the settings it ignores)."
     from filternet_coco.cocogold.segment import PREDICTORS, _import_for
     if name not in mask_model_names(): raise UserError(f"unknown predictor {name!r}: choose from {', '.join(mask_model_names())}")
-    if name == 'cocogold': return cocogold_predictor(checkpoint or None, steps, ensemble or 1, scheduler), ()
+    if name == 'cocogold': return cocogold_predictor(checkpoint or None, steps, ensemble or None, scheduler), ()
     return PREDICTORS[_import_for(name)](checkpoint=checkpoint or None), ('ensemble', 'steps', 'scheduler')
 
 @lru_cache(maxsize=4)
@@ -123,7 +123,7 @@ def build_demo(model: str = 'cocogold', checkpoint: str | None = None, params_mo
                 ckpt = gr.Textbox(label='mask model checkpoint (folder)', value=checkpoint or '')
                 pm = gr.Dropdown(list(PARAM_PREDICTORS), value=params_model, label='params model')
                 weights = gr.Textbox(label='FilterNet weights (folder; empty: the default model)', value='')
-                ens = gr.Slider(1, 10, value=1, step=1, label='ensemble size')
+                ens = gr.Slider(0, 16, value=0, step=1, label="ensemble size (0: the model's default)")
                 steps = gr.Slider(0, 50, value=0, step=1, label="steps (0: the model's default)")
                 sched = gr.Radio(list(SCHEDULERS), value='trailing', label='scheduler (DDIM / trailing DDIM)')
                 feather = gr.Slider(0, 0.05, value=0.005, step=0.001, label='feather (fraction of the long side)')

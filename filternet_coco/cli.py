@@ -10,7 +10,7 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['COMMANDS', 'SHORT', 'OPTION_RANGES', 'usage', 'load_command', 'CommandParser', 'ranged', 'command_parser', 'main',
-           'enhance_command', 'train_command']
+           'enhance_command', 'train_command', 'cocogold_train_command']
 
 # %% ../nbs/90_cli.ipynb #3cf4353e
 COMMANDS = {  # name: (module, function, one-line help)
@@ -20,7 +20,7 @@ COMMANDS = {  # name: (module, function, one-line help)
     'train':   ('filternet_coco.cli', 'train_command', 'train a FilterNet (a named recipe: on the fly, or on a pairs dataset)'),
     'enhance': ('filternet_coco.cli', 'enhance_command', 'predict filter params with FilterNet and render them at full resolution'),
     'segment': ('filternet_coco.cocogold.segment', 'segment_command', 'text-grounded mask of an object (CocoGold)'),
-    'cocogold-train': ('filternet_coco.cocogold.train', 'train_command', 'train a CocoGold model on a COCO folder'),
+    'cocogold-train': ('filternet_coco.cli', 'cocogold_train_command', 'train a CocoGold model on a COCO folder'),
     'edit':    ('filternet_coco.coconet', 'edit_command', 'COCONET: enhance only the named object'),
     'demo':    ('filternet_coco.app', 'demo_command', 'the interactive gradio demo'),
     'export':  ('filternet_coco.export', 'export_command', 'export FilterNet to Core ML or ONNX'),
@@ -198,4 +198,40 @@ def train_command(
         if ship: ship_model(net, run, ship, photos=ph)
     except (ValueError, FileNotFoundError, FileExistsError) as e: raise UserError(str(e)) from None
     print(Path(run)/'model')
+    return 0
+
+# %% ../nbs/90_cli.ipynb #16d2b854
+def cocogold_train_command(
+    root: str = '../shared/data/coco',  # COCO folder with images/ and annotations/
+    config: str = 'small',              # base config: base (SD2, thesis), small (offline), debug (tiny)
+    name: str = None,                   # run name (default: the config's)
+    steps: int = None,                  # optimizer steps (default: the config's max_steps)
+    resume: str = None,                 # 'latest' or a checkpoint folder
+    mixed_precision: str = None,        # no, bf16 or fp16
+    prediction: str = None,             # v_prediction or epsilon
+    sd2: str = None,                    # hub id or local folder of Stable Diffusion 2 (config base; default: stabilityai/stable-diffusion-2)
+    output_dir: str = 'runs',           # where run folders go
+    day: str = None,                    # date part of the run folder (default: today)
+    ship: str = None,                   # after training (config small): choose tolerance, steps and ensemble on training photos and save the pipeline here
+) -> int:
+    "Train a CocoGold model on a COCO folder."
+    from dataclasses import replace
+    from filternet_coco.io import UserError
+    from filternet_coco.cocogold.train import CONFIGS, run_dir, train
+    from filternet_coco.cocogold.pipeline import ship_small
+    from filternet_coco.runs import resolve_checkpoint, checkpoints
+    if config not in CONFIGS: raise UserError(f'unknown config {config!r}; choose from {", ".join(CONFIGS)}')
+    if not Path(root).is_dir(): raise UserError(f'COCO folder {root} does not exist')
+    over = dict(data_root=root, sd2_path=sd2, output_dir=output_dir, name=name, mixed_precision=mixed_precision, prediction_type=prediction)
+    try: cfg = replace(CONFIGS[config], **{k: v for k, v in over.items() if v is not None})
+    except ValueError as e: raise UserError(str(e)) from None
+    from filternet_coco.cocogold.data import default_ann_file
+    if not cfg.ann_file and not default_ann_file(root).is_file(): raise UserError(f'{root} is not a COCO folder: {default_ann_file(root)} is missing')  # before the run folder is made
+    try: ckpt = resolve_checkpoint(run_dir(cfg, day), resume)
+    except FileNotFoundError as e: raise UserError(str(e)) from None
+    run = train(cfg, resume=str(ckpt) if ckpt else None, steps=steps, run=run_dir(cfg, day))
+    print(f'run folder: {run}')
+    if ship:
+        for r in ship_small(cfg, checkpoints(run)[-1], ship): print(r)
+        print(f'shipped: {ship}')
     return 0

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/20_cocogold_data.ipynb #ced89639
 from __future__ import annotations
-import contextlib, io
+import contextlib, io, json, re
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch
@@ -12,20 +12,23 @@ from PIL import Image
 from torch.utils.data import Dataset
 
 # %% auto #0
-__all__ = ['TRAIN_CLASSES', 'class_filter', 'default_ann_file', 'load_coco', 'image_path', 'load_image', 'crop_box',
-           'box_in_crop', 'instance_valid', 'crop_categories', 'centred_crop', 'choose_crop', 'category_mask',
-           'crop_resize', 'paint_white', 'eligible_images', 'CocoWhiteDataset', 'show_samples', 'split_image_ids',
-           'heldout_ids', 'iterator_samples', 'eval_samples']
+__all__ = ['TRAIN_CLASSES', 'HELDOUT_CLASSES', 'SYNONYMS', 'GENERIC_PROMPTS', 'class_filter', 'default_ann_file', 'load_coco',
+           'image_path', 'load_image', 'crop_box', 'box_in_crop', 'instance_valid', 'crop_categories', 'centred_crop',
+           'choose_crop', 'category_mask', 'crop_resize', 'paint_white', 'eligible_images', 'CocoWhiteDataset',
+           'show_samples', 'split_image_ids', 'heldout_ids', 'iterator_samples', 'eval_samples', 'plural',
+           'category_words', 'caption_phrases', 'load_captions', 'Prompter', 'draw_heldout_classes', 'salient_instance']
 
 # %% ../../nbs/20_cocogold_data.ipynb #c9c53b5b
 TRAIN_CLASSES = ('car', 'dining table', 'chair', 'train', 'airplane', 'giraffe', 'clock',
                  'toilet', 'bed', 'bird', 'truck', 'cat', 'horse', 'dog')
+HELDOUT_CLASSES = ('apple', 'backpack', 'banana', 'bottle', 'broccoli', 'donut', 'keyboard', 'oven')  # never trained on (seeded draw, see below)
 
 def class_filter(kind='train'):
-    "A predicate on category names: 'train' (the 14 classes), 'unseen', 'all', or a list of names."
+    "A predicate on category names: 'train' (the 14 classes), 'unseen', 'seen' (all but the held-out), 'heldout', 'all', or a list of names."
     if isinstance(kind, str):
-        preds = {'train': lambda n: n in TRAIN_CLASSES, 'unseen': lambda n: n not in TRAIN_CLASSES, 'all': lambda n: True}
-        if kind not in preds: raise ValueError(f"unknown class filter {kind!r}: use 'train', 'unseen', 'all' or a list of names")
+        preds = {'train': lambda n: n in TRAIN_CLASSES, 'unseen': lambda n: n not in TRAIN_CLASSES, 'all': lambda n: True,
+                 'seen': lambda n: n not in HELDOUT_CLASSES, 'heldout': lambda n: n in HELDOUT_CLASSES}
+        if kind not in preds: raise ValueError(f"unknown class filter {kind!r}: use 'train', 'unseen', 'seen', 'heldout', 'all' or a list of names")
         return preds[kind]
     names = frozenset(kind)
     return lambda n: n in names
@@ -150,10 +153,10 @@ def eligible_images(coco, cat_ids, min_side: int = 300, image_ids=None, split: s
 class CocoWhiteDataset(Dataset):
     "COCO photos as (image, white-painted target, mask, prompt) samples; deterministic given seed, epoch and index."
     def __init__(self, root, ann_file=None, size=512, classes='train', seed=0, epoch=0, min_side=300, image_ids=None,
-                 zoom: float = 1., flip: bool = False):
-        "zoom < 1: crops of U(zoom, 1) × the short side (augmentation); flip: mirror half of the items."
+                 zoom: float = 1., flip: bool = False, prompter=None, generic_share: float = 0.):
+        "zoom < 1: crops of U(zoom, 1) × the short side; flip: mirror half the items; prompter: words for a class (None: its name); generic_share: items whose target is the most salient instance under a generic prompt."
         self.root, self.ann_file, self.size, self.seed, self.epoch = Path(root), ann_file, size, seed, epoch
-        self.zoom, self.flip = zoom, flip
+        self.zoom, self.flip, self.prompter, self.generic_share = zoom, flip, prompter, generic_share
         self.coco = load_coco(root, ann_file)
         self.cats = _category_ids(self.coco, classes)
         self.ids = eligible_images(self.coco, self.cats, min_side, image_ids)
@@ -162,22 +165,37 @@ class CocoWhiteDataset(Dataset):
     def __len__(self): return len(self.ids)
     def set_epoch(self, epoch: int): self.epoch = epoch
 
-    def draw(self, i: int) -> tuple:
-        "The random choice of item `i`: `(image_id, crop, category_id, mirrored)`."
+    def _draw(self, i: int) -> tuple:
         info = self.coco.imgs[self.ids[i]]
         anns = self.coco.loadAnns(self.coco.getAnnIds(imgIds=info['id']))
         rng = np.random.default_rng((self.seed, self.epoch, i))
         crop, cat = choose_crop(anns, info['width'], info['height'], rng, set(self.cats), zoom=self.zoom)
-        return info['id'], crop, cat, bool(self.flip and rng.random() < 0.5)  # the flip is drawn last: the crops stay those of flip=False
+        return info['id'], crop, cat, bool(self.flip and rng.random() < 0.5), anns, rng  # the flip is drawn last: the crops stay those of flip=False
+
+    def draw(self, i: int) -> tuple:
+        "The random choice of item `i`: `(image_id, crop, category_id, mirrored)`."
+        return self._draw(i)[:4]
+
+    def words(self, i: int) -> tuple:
+        "`(prompt, annotation)` of item `i`: the words for its class and None (all its instances), or a generic prompt and the salient instance."
+        img_id, crop, cat, _, anns, rng = self._draw(i)  # drawn after the crop and the flip: neither changes with prompts
+        if self.generic_share and rng.random() < self.generic_share and (a := salient_instance(anns, crop, set(self.cats))) is not None:
+            return GENERIC_PROMPTS[rng.integers(len(GENERIC_PROMPTS))], a
+        if self.prompter is None: return self.cats[cat], None
+        n = sum(1 for a in anns if a['category_id'] == cat and not a.get('iscrowd') and box_in_crop(a['bbox'], crop)[0] > 0)
+        return self.prompter(self.cats[cat], img_id, rng, n), None
 
     def __getitem__(self, i: int) -> dict:
         img_id, crop, cat, mirrored = self.draw(i)
+        prompt, ann = self.words(i)
         im = crop_resize(load_image(self.root, self.coco.imgs[img_id], self.ann_file), crop, self.size)
-        m = crop_resize(category_mask(self.coco, img_id, cat), crop, self.size, nearest=True)
+        full = category_mask(self.coco, img_id, cat) if ann is None else self.coco.annToMask(ann) > 0
+        m = crop_resize(full, crop, self.size, nearest=True)
         if mirrored: im, m = im[:, ::-1], m[:, ::-1]
         image = torch.from_numpy(im.copy()).permute(2, 0, 1).float() / 255
         mask = torch.from_numpy(m.copy())[None].float()
-        return dict(image=image, target=paint_white(image, mask), mask=mask, prompt=self.cats[cat], image_id=img_id, category_id=cat)
+        cat = cat if ann is None else ann['category_id']
+        return dict(image=image, target=paint_white(image, mask), mask=mask, prompt=prompt, image_id=img_id, category_id=cat)
 
 # %% ../../nbs/20_cocogold_data.ipynb #35198f7f
 def show_samples(ds, idxs=(0, 1, 2, 3), figsize=(8, 8)):
@@ -243,3 +261,90 @@ def eval_samples(root, ann_file=None, classes='all', size=512, split=None, max_s
     out = [s for i in ids for s in _image_samples(root, coco, coco.imgs[i], cats, size, ann_file)]
     if max_samples is None or max_samples >= len(out): return out
     return [out[j] for j in sorted(np.random.default_rng(seed).choice(len(out), max_samples, replace=False))]
+
+# %% ../../nbs/20_cocogold_data.ipynb #98bafd39
+SYNONYMS = {  # a few everyday words for COCO categories (the held-out classes get none: they are never prompted)
+    'person': ('man', 'woman', 'people', 'boy', 'girl', 'child', 'kid', 'player', 'guy', 'lady'), 'bicycle': ('bike',),
+    'car': ('automobile', 'vehicle', 'taxi'), 'motorcycle': ('motorbike', 'scooter'), 'airplane': ('plane', 'jet', 'aircraft', 'airliner'),
+    'bus': ('coach',), 'train': ('locomotive', 'railway car'), 'truck': ('lorry', 'pickup'), 'boat': ('ship', 'sailboat'),
+    'traffic light': ('stoplight', 'signal'), 'bench': ('park bench',), 'bird': ('seagull', 'pigeon', 'duck'), 'cat': ('kitten', 'kitty'),
+    'dog': ('puppy', 'pup'), 'horse': ('pony',), 'sheep': ('lamb',), 'cow': ('cattle', 'calf'), 'handbag': ('purse', 'bag'),
+    'suitcase': ('luggage',), 'cup': ('mug',), 'wine glass': ('glass',), 'bowl': ('dish',), 'chair': ('seat', 'armchair'),
+    'couch': ('sofa',), 'potted plant': ('plant', 'houseplant', 'flower pot'), 'bed': ('mattress',), 'dining table': ('table', 'desk'),
+    'tv': ('television', 'tv screen'), 'laptop': ('computer', 'notebook'), 'remote': ('remote control', 'controller'),
+    'cell phone': ('phone', 'cellphone', 'smartphone'), 'refrigerator': ('fridge',), 'clock': ('clock tower',), 'sink': ('basin',),
+    'teddy bear': ('stuffed animal', 'teddy'), 'toilet': ('commode',), 'giraffe': ('giraffes',), 'book': ('novel',)}
+GENERIC_PROMPTS = ('object', 'the object', 'the main object', 'thing', 'something', 'the subject')  # the objectness prior's prompts
+_IRREGULAR = {'person': 'people', 'man': 'men', 'woman': 'women', 'child': 'children', 'mouse': 'mice', 'knife': 'knives',
+              'sheep': 'sheep', 'skis': 'skis', 'people': 'people', 'cattle': 'cattle', 'luggage': 'luggage', 'giraffes': 'giraffes'}
+
+def plural(word: str) -> str:
+    "The English plural of a (last) word: irregulars, -s/-sh/-ch/-x/-z + es, consonant + y -> ies, else + s."
+    head, _, last = word.rpartition(' ')
+    if last in _IRREGULAR: p = _IRREGULAR[last]
+    elif last.endswith(('s', 'sh', 'ch', 'x', 'z')): p = last + 'es'
+    elif last.endswith('y') and last[-2:-1] not in tuple('aeiou'): p = last[:-1] + 'ies'
+    else: p = last + 's'
+    return f'{head} {p}' if head else p
+
+def category_words(name: str, n: int = 1) -> tuple:
+    "The words for category `name`: the name and its synonyms, and their plurals when `n` > 1 instances are meant."
+    words = (name,) + SYNONYMS.get(name, ())
+    return words + tuple(dict.fromkeys(plural(w) for w in words if plural(w) not in words)) if n > 1 else words
+
+# %% ../../nbs/20_cocogold_data.ipynb #cbbe75b0
+_NOT_MODIFIERS = frozenset('a an the of on in with and or is are at to by for from near next his her their its this that these those some while '
+                           'there who which it as into onto up down over under behind front top side'.split())
+
+def caption_phrases(caption: str, nouns) -> list:
+    "Noun phrases of `caption` whose head is one of `nouns`: the head and up to two modifiers before it."
+    words, out, taken = re.findall(r"[a-z]+", caption.lower()), [], set()
+    for noun in sorted(nouns, key=lambda s: -len(s.split())):  # longest first: "wine glass" before "glass"
+        k = noun.split()
+        for i in range(len(words) - len(k) + 1):
+            if words[i:i + len(k)] != k or i in taken: continue
+            j = i
+            while j > 0 and i - j < 2 and words[j - 1] not in _NOT_MODIFIERS and not words[j - 1].endswith('ing'): j -= 1
+            taken.update(range(i, i + len(k))); out.append(' '.join(words[j:i + len(k)]))
+    return list(dict.fromkeys(out))
+
+# %% ../../nbs/20_cocogold_data.ipynb #fa148301
+@lru_cache(maxsize=4)
+def load_captions(path: str) -> dict:
+    "`{image_id: [caption, ...]}` of a COCO captions JSON (empty when the file does not exist)."
+    if not Path(path).is_file(): return {}
+    out = {}
+    for a in json.loads(Path(path).read_text())['annotations']: out.setdefault(a['image_id'], []).append(a['caption'])
+    return out
+
+class Prompter:
+    "Words for a class in a photo: its name, a synonym or plural, or a noun phrase of the photo's captions (seeded by the caller's rng)."
+    def __init__(self, root=None, captions_file=None, shares=(0.4, 0.3, 0.3)):
+        "root: COCO folder (captions in annotations/captions_subset.json) or `captions_file`; shares: name, word, caption phrase."
+        f = captions_file or (Path(root) / 'annotations' / 'captions_subset.json' if root else '')
+        self.captions, self.shares = load_captions(str(f)) if f else {}, np.asarray(shares, float) / sum(shares)
+
+    def phrases(self, name: str, image_id: int, n: int = 1) -> list:
+        "The caption noun phrases of photo `image_id` that name class `name`."
+        return list(dict.fromkeys(p for c in self.captions.get(image_id, []) for p in caption_phrases(c, category_words(name, 2))))
+
+    def __call__(self, name: str, image_id: int, rng: np.random.Generator, n: int = 1) -> str:
+        k = rng.choice(3, p=self.shares)
+        if k == 2 and (ps := self.phrases(name, image_id, n)): return ps[rng.integers(len(ps))]
+        if k == 0: return name
+        ws = category_words(name, n); return ws[rng.integers(len(ws))]
+
+# %% ../../nbs/20_cocogold_data.ipynb #52c2d348
+def draw_heldout_classes(coco, n: int = 8, seed: int = 0, min_instances: int = 15) -> tuple:
+    "A seeded, sorted draw of `n` categories (not person, not the 14) with at least `min_instances` non-crowd instances."
+    from collections import Counter
+    names = {c['id']: c['name'] for c in coco.loadCats(coco.getCatIds())}
+    cnt = Counter(names[a['category_id']] for a in coco.dataset['annotations'] if not a.get('iscrowd'))
+    cand = sorted(k for k, v in cnt.items() if v >= min_instances and k not in TRAIN_CLASSES and k != 'person')
+    return tuple(sorted(np.random.default_rng(seed).choice(cand, n, replace=False).tolist()))
+
+# %% ../../nbs/20_cocogold_data.ipynb #8565a149
+def salient_instance(anns: list, crop, allowed: set) -> dict | None:
+    "The valid, non-crowd instance of an `allowed` category whose box covers most of `crop` (None if there is none)."
+    ok = [a for a in anns if not a.get('iscrowd') and a['category_id'] in allowed and instance_valid(a['bbox'], crop)]
+    return max(ok, key=lambda a: box_in_crop(a['bbox'], crop)[1], default=None)

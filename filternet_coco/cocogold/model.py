@@ -62,10 +62,16 @@ def make_scheduler(
     return DDIMScheduler(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
                          clip_sample=False, set_alpha_to_one=False, prediction_type=prediction_type, **SCHEDULES[kind])
 
-def scheduler_like(scheduler, kind: str | None = None) -> DDIMScheduler:
-    "A fresh DDIM scheduler with `scheduler`'s betas and prediction type, as `kind` ('ddim', 'trailing'; None: unchanged)."
+def scheduler_like(
+    scheduler,                    # a DDIM scheduler (its betas and prediction type are kept)
+    kind: str | None = None,      # 'ddim' (leading spacing), 'trailing', or None: the same spacing
+    zero_snr: bool | None = None, # True: zero-terminal-SNR betas whatever `kind` (a model trained on them); None: `kind`'s
+) -> DDIMScheduler:
+    "A fresh DDIM scheduler like `scheduler`, as `kind`, on the betas `zero_snr` asks for."
     if kind is not None and kind not in SCHEDULES: raise ValueError(f"scheduler must be one of {', '.join(SCHEDULES)}, not {kind!r}")
-    return DDIMScheduler.from_config(scheduler.config, **(SCHEDULES[kind] if kind else {}))
+    kw = dict(SCHEDULES[kind]) if kind else {}
+    if zero_snr is not None: kw['rescale_betas_zero_snr'] = zero_snr
+    return DDIMScheduler.from_config(scheduler.config, **kw)
 
 def schedule_kind(scheduler) -> str:
     "'trailing' or 'ddim': which of the two a DDIM scheduler is."
@@ -271,6 +277,8 @@ def ddim_sample(unet, scheduler, cond: Tensor, hidden: Tensor, attn_mask: Tensor
     "Denoise from Gaussian noise to a target latent shaped like `cond`, in `steps` scheduler steps."
     if scheduler.config.prediction_type == 'epsilon': scheduler.alphas_cumprod = scheduler.alphas_cumprod.clamp(min=MIN_ALPHA_BAR)
     scheduler.set_timesteps(steps, device=cond.device)
+    if image_features is not None:  # the image does not change between steps: its frozen-trunk features are computed once
+        feats = image_features(image); image_features = lambda _: feats
     z = torch.randn(cond.shape, generator=generator, device='cpu' if generator is None else generator.device, dtype=cond.dtype).to(cond.device)
     for i, t in enumerate(scheduler.timesteps):
         out = denoise(unet, z, t, cond, hidden.to(cond.dtype), attn_mask, image_features, image)

@@ -20,8 +20,9 @@ from .masks import DEFAULT_THRESHOLD, DEFAULT_TOL, check_tolerance, desaturate_w
 from .segment import register_predictor
 
 # %% auto #0
-__all__ = ['SMALL_WEIGHTS', 'CocoGoldImageProcessor', 'CocoGoldOutput', 'CocoGoldPipeline', 'tiny_pipeline', 'save_pipeline',
-           'load_small_pipeline', 'pipeline_from_checkpoint', 'pipeline_predictor', 'cocogold_factory']
+__all__ = ['SMALL_WEIGHTS', 'SHIP_GRID', 'CocoGoldImageProcessor', 'CocoGoldOutput', 'CocoGoldPipeline', 'tiny_pipeline',
+           'save_pipeline', 'load_small_pipeline', 'pipeline_from_checkpoint', 'pipeline_predictor', 'cocogold_factory',
+           'eval_pipeline', 'choose_settings', 'ship_small']
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #3d7207d8
 class CocoGoldImageProcessor(ConfigMixin):
@@ -70,12 +71,14 @@ class CocoGoldPipeline(DiffusionPipeline):
 
     def __init__(self, unet, vae, text_encoder, tokenizer, scheduler, image_features=None, max_prompt_tokens: int | None = None,
                  prompt_mask: bool = False, processing_resolution: int = 512, default_steps: int | None = None,
-                 desaturate: float = DEFAULT_THRESHOLD, tol: float = DEFAULT_TOL, opening: int = 3, ensemble_method: str = 'vote'):
+                 desaturate: float = DEFAULT_THRESHOLD, tol: float = DEFAULT_TOL, opening: int = 3, ensemble_method: str = 'vote',
+                 default_ensemble: int = 1, zero_snr: bool = False):
         super().__init__()
         self.register_modules(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler, image_features=image_features)
         self.image_processor = CocoGoldImageProcessor(desaturate, tol, opening, ensemble_method)
         self.register_to_config(max_prompt_tokens=max_prompt_tokens, prompt_mask=prompt_mask, processing_resolution=processing_resolution,
-                                default_steps=default_steps, desaturate=desaturate, tol=tol, opening=opening, ensemble_method=ensemble_method)
+                                default_steps=default_steps, desaturate=desaturate, tol=tol, opening=opening, ensemble_method=ensemble_method,
+                                default_ensemble=default_ensemble, zero_snr=zero_snr)
 
     @property
     def vae_scale(self) -> int: return 2 ** (len(self.vae.config.block_out_channels) - 1)
@@ -90,14 +93,15 @@ class CocoGoldPipeline(DiffusionPipeline):
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #a21ebd6d
 @torch.no_grad()
-def _pipeline_call(self, image, prompt, num_inference_steps: int | None = None, ensemble_size: int = 1,
+def _pipeline_call(self, image, prompt, num_inference_steps: int | None = None, ensemble_size: int | None = None,
                    processing_resolution: int | None = None, generator: torch.Generator | None = None, tol: float | None = None,
                    scheduler: str | None = None) -> CocoGoldOutput:
     "Generated white-painted images and masks for `image`(s) and `prompt`(s)."
     images, prompts = (image if isinstance(image, (list, tuple)) else [image]), ([prompt] if isinstance(prompt, str) else list(prompt))
     if len(images) != len(prompts): raise ValueError(f'got {len(images)} images but {len(prompts)} prompts')
+    ensemble_size = self.config.default_ensemble if ensemble_size is None else ensemble_size
     if not 1 <= ensemble_size <= 16: raise ValueError(f'ensemble_size must be 1..16, not {ensemble_size}')
-    sch = scheduler_like(self.scheduler, scheduler) if scheduler else self.scheduler
+    sch = scheduler_like(self.scheduler, scheduler, True if self.config.zero_snr else None) if scheduler else self.scheduler
     steps, N, dev = num_inference_steps or self.steps_for(scheduler), ensemble_size, self._execution_device
     size = processing_resolution or self.config.processing_resolution
     # 1. photos -> (B, 3, S, S) in [-1, 1], repeated per ensemble member -> (B*N, 3, S, S)
@@ -181,13 +185,14 @@ def pipeline_from_checkpoint(cfg, checkpoint, scheduler: str = 'trailing', **con
     from filternet_coco.cocogold.train import Denoiser, build_components
     c = build_components(cfg)
     Denoiser(c['unet'], c['image_features']).load_state_dict(load_file(Path(checkpoint) / 'model.safetensors'))
-    kw = dict(max_prompt_tokens=cfg.prompt_kw['max_length'], prompt_mask=cfg.prompt_kw['use_mask'], processing_resolution=cfg.size)
+    kw = dict(max_prompt_tokens=cfg.prompt_kw['max_length'], prompt_mask=cfg.prompt_kw['use_mask'], processing_resolution=cfg.size,
+              zero_snr=cfg.schedule == 'trailing')  # trained on the zero-SNR betas: both samplers keep them
     if cfg.desaturate: kw['desaturate'] = cfg.desaturate
     return CocoGoldPipeline(unet=c['unet'], vae=c['vae'], text_encoder=c['text_encoder'], tokenizer=c['tokenizer'],
                             scheduler=scheduler_like(c['scheduler'], scheduler), image_features=c['image_features'], **{**kw, **config})
 
 # %% ../../nbs/25_cocogold_pipeline.ipynb #5034dda6
-def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensemble_size: int = 1, seed: int = 0, tol: float | None = None,
+def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensemble_size: int | None = None, seed: int = 0, tol: float | None = None,
                        scheduler: str | None = None):
     "A `(image, prompt) -> bool mask` predictor running `pipe` (None: the pipeline's defaults; `scheduler`: 'ddim', 'trailing')."
     def predict(image: np.ndarray, prompt: str) -> np.ndarray:
@@ -196,6 +201,38 @@ def pipeline_predictor(pipe: CocoGoldPipeline, steps: int | None = None, ensembl
     return predict
 
 @register_predictor('cocogold')
-def cocogold_factory(checkpoint=None, steps: int | None = None, ensemble_size: int = 1, scheduler: str | None = None):
+def cocogold_factory(checkpoint=None, steps: int | None = None, ensemble_size: int | None = None, scheduler: str | None = None):
     "The CocoGold predictor: the shipped small model, or the pipeline saved in folder `checkpoint`."
     return pipeline_predictor(load_small_pipeline(checkpoint), steps, ensemble_size, scheduler=scheduler)
+
+# %% ../../nbs/25_cocogold_pipeline.ipynb #c94d0523
+def eval_pipeline(pipe: CocoGoldPipeline, samples: list, batch: int = 32, seed: int = 0, **kw):
+    "Pooled counts (`evaluate.EvalOutput`) of `pipe` on `samples`, `batch` samples per call (seeded per batch); `kw` go to the call."
+    from filternet_coco.cocogold.evaluate import EvalOutput, confusion
+    counts = []
+    for i in range(0, len(samples), batch):
+        ss = samples[i:i + batch]
+        out = pipe([s['image'] for s in ss], [s['prompt'] for s in ss], generator=torch.Generator().manual_seed(seed + i), **kw)
+        counts += [confusion(m, s['mask']) for m, s in zip(out.masks, ss)]
+    return EvalOutput([s['prompt'] for s in samples], np.array(counts, np.int64).reshape(-1, 4))
+
+SHIP_GRID = dict(tol=(0.1, 0.15, 0.2), steps_ensemble=((1, 1), (2, 1), (4, 1), (4, 4)))  # cheapest first
+
+def choose_settings(pipe: CocoGoldPipeline, samples: list, grid: dict = SHIP_GRID, margin: float = 0.005) -> tuple[dict, list]:
+    "The tolerance, then (steps, ensemble) of `grid` that score best on `samples` (the cheapest within `margin`); and every row."
+    rows = [dict(tol=t, steps=1, ensemble=1, iou=eval_pipeline(pipe, samples, tol=t).scores()['iou']) for t in grid['tol']]
+    tol = max(rows, key=lambda r: r['iou'])['tol']
+    rows += [dict(tol=tol, steps=s, ensemble=n, iou=eval_pipeline(pipe, samples, tol=tol, num_inference_steps=s, ensemble_size=n).scores()['iou'])
+             for s, n in grid['steps_ensemble']]
+    best = max(r['iou'] for r in rows[len(grid['tol']):])
+    pick = next(r for r in rows[len(grid['tol']):] if r['iou'] >= best - margin)
+    return dict(tol=tol, default_steps=pick['steps'], default_ensemble=pick['ensemble']), rows
+
+def ship_small(cfg, checkpoint, dest=SMALL_WEIGHTS, grid: dict = SHIP_GRID) -> list:
+    "Choose the settings of `checkpoint` (config `cfg`) on training-photo draws and save the fp16 pipeline to `dest`; returns the rows."
+    from filternet_coco.cocogold.data import iterator_samples, split_image_ids
+    pipe = pipeline_from_checkpoint(cfg, checkpoint); pipe.set_progress_bar_config(disable=True)
+    tune = iterator_samples(cfg.data_root, cfg.ann_file, 'train', cfg.size, split_image_ids(cfg.data_root, cfg.ann_file)[0], seed=2)
+    settings, rows = choose_settings(pipe, tune, grid)
+    save_pipeline(pipeline_from_checkpoint(cfg, checkpoint, **settings), dest, torch.float16, text_encoder=False)
+    return rows

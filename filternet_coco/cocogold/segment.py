@@ -86,7 +86,7 @@ def segment_command(image: str,                 # the photo to segment
                     checkpoint: str | None = None,  # a saved CocoGold pipeline folder (default: the shipped small model)
                     mask: str | None = None,    # use this mask image instead of a model (resized to the photo edge-aware)
                     steps: int | None = None,   # denoising steps (default: the pipeline's)
-                    ensemble: int | None = None,  # ensemble size, 1..8 in the thesis (default: 1)
+                    ensemble: int | None = None,  # ensemble size, 1..8 in the thesis (default: the pipeline's)
                     scheduler: str | None = None,  # ddim or trailing (default: the pipeline's)
                     overwrite: bool = False):   # replace an existing output file
     "Write the mask of the object named by `prompt` in a photo (or a user's mask) as a PNG."

@@ -18,9 +18,10 @@ from filternet_coco.cocogold.model import (SCHEDULES, SD2_ID, PixelVAE, ddim_sam
 from ..runs import prune_checkpoints, resolve_checkpoint  # the one run-folder layer (chapter 09_runs)
 
 # %% auto #0
-__all__ = ['BASE', 'DEBUG', 'SMALL', 'CONFIGS', 'TrainConfig', 'iter_exponential', 'build_components', 'Denoiser',
-           'trainable_parameters', 'sample_timesteps', 'PromptCache', 'diffusion_loss', 'CachedEpochs', 'make_datasets',
-           'micro_batches', 'ToyWhiteDataset', 'run_dir', 'predict_targets', 'validate', 'train', 'train_command']
+__all__ = ['BASE', 'DEBUG', 'SMALL_FEWSTEP', 'SMALL', 'CONFIGS', 'TrainConfig', 'iter_exponential', 'build_components',
+           'Denoiser', 'trainable_parameters', 'sample_timesteps', 'PromptCache', 'diffusion_loss', 'CachedEpochs',
+           'dataset_for', 'make_datasets', 'micro_batches', 'ToyWhiteDataset', 'run_dir', 'predict_targets', 'validate',
+           'train']
 
 # %% ../../nbs/24_cocogold_train.ipynb #157b73ca
 @dataclass
@@ -32,12 +33,15 @@ class TrainConfig:
     data_root: str = '../shared/data/coco'  # COCO folder (images/ + annotations/)
     ann_file: str | None = None          # instances JSON (default: the folder's)
     size: int = 512                      # training resolution (pixels)
-    classes: str = 'train'               # 'train' (the thesis's 14 classes) or 'all'
+    classes: str = 'train'               # trained classes: 'train' (the thesis's 14), 'seen' (all but data.HELDOUT_CLASSES) or 'all'
     valid_frac: float = 0.2              # fraction of photos held out (seeded split)
     prediction_type: str = 'v_prediction'  # 'v_prediction' or 'epsilon'
     schedule: str = 'ddim'               # training noise schedule: 'ddim' (SD2's standard, thesis) or 'trailing' (zero terminal SNR)
-    timesteps: str = 'uniform'           # 'uniform' over 0..999 or 'trailing' (the few-step inference timesteps)
+    timesteps: str = 'uniform'           # 'uniform' over 0..999, 'trailing' (the few-step inference timesteps) or 'mix' (t = T or uniform)
     trailing_weights: tuple = (0.7, 0.1, 0.1, 0.1)  # probabilities of the trailing timesteps [T, ...] ('trailing' only)
+    terminal_share: float = 0.5          # 'mix': share of samples at t = T (zero SNR: the 1-step prediction), the rest uniform
+    words: bool = False                  # prompts from data.Prompter (names, synonyms, plurals, caption phrases); False: class names
+    generic_share: float = 0.            # share of samples with a generic prompt and the most salient instance (objectness prior)
     desaturate: float = 0.               # >0: desaturate training photos above this luma, as the pipeline does its inputs
     mask_weight: float = 0.              # extra loss weight on the painted pixels (0: plain MSE, thesis)
     zoom: float = 1.                     # <1: training crops of U(zoom, 1) x the short side (1: the largest square, thesis)
@@ -66,7 +70,9 @@ class TrainConfig:
         if self.model not in ('sd2', 'small', 'tiny'): raise ValueError(f"model must be 'sd2', 'small' or 'tiny', not {self.model!r}")
         if self.prediction_type not in ('v_prediction', 'epsilon'): raise ValueError(f'prediction_type must be v_prediction or epsilon, not {self.prediction_type!r}')
         if self.schedule not in SCHEDULES: raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, not {self.schedule!r}")
-        if self.timesteps not in ('uniform', 'trailing'): raise ValueError(f"timesteps must be 'uniform' or 'trailing', not {self.timesteps!r}")
+        if self.timesteps not in ('uniform', 'trailing', 'mix'): raise ValueError(f"timesteps must be 'uniform', 'trailing' or 'mix', not {self.timesteps!r}")
+        if self.classes not in ('train', 'seen', 'all'): raise ValueError(f"classes must be 'train', 'seen' or 'all', not {self.classes!r}")
+        if not 0 <= self.terminal_share <= 1 or not 0 <= self.generic_share < 1: raise ValueError('terminal_share must be in [0, 1] and generic_share in [0, 1)')
         if not 0 < self.zoom <= 1: raise ValueError(f'zoom must be in (0, 1], not {self.zoom}')
         if self.feature_scale not in (2, 4, 8): raise ValueError(f'feature_scale must be 2, 4 or 8, not {self.feature_scale}')
         if self.mixed_precision not in ('no', 'bf16', 'fp16'): raise ValueError(f"mixed_precision must be 'no', 'bf16' or 'fp16', not {self.mixed_precision!r}")
@@ -82,10 +88,12 @@ DEBUG = replace(BASE, name='debug', model='tiny', size=32, micro_batch=2, grad_a
                 checkpoint_every=2, validate_every=2, n_valid=2)
 
 # %% ../../nbs/24_cocogold_train.ipynb #9755c2d0
-SMALL = replace(BASE, name='small', model='small', size=64, lr=1e-3, lr_warmup=50, lr_final_ratio=0.05, lr_decay_steps=1000,
+SMALL_FEWSTEP = replace(BASE, name='small', model='small', size=64, lr=1e-3, lr_warmup=50, lr_final_ratio=0.05, lr_decay_steps=1000,
                 micro_batch=16, grad_accum=1, max_steps=1000, schedule='trailing', timesteps='trailing',
                 trailing_weights=(0.6, 0.1, 0.2, 0.1), desaturate=0.75, mask_weight=2., zoom=0.6, flip=True, feature_scale=4,
-                checkpoint_every=200, validate_every=200, n_valid=8, cache_epochs=24, time_limit_min=38)
+                checkpoint_every=200, validate_every=200, n_valid=8, cache_epochs=24, time_limit_min=38)  # issue 17's few-step predictor
+SMALL = replace(SMALL_FEWSTEP, timesteps='mix', terminal_share=0.5, classes='seen', words=True, generic_share=0.15,
+                max_steps=400, lr_decay_steps=400, time_limit_min=0)  # issue 27: a diffusion model on every seen class's words, with an objectness prior; a fixed step count
 CONFIGS = {'base': BASE, 'debug': DEBUG, 'small': SMALL}
 
 # %% ../../nbs/24_cocogold_train.ipynb #0b78e812
@@ -121,10 +129,13 @@ def trainable_parameters(model: Denoiser) -> list:
     return [p for p in model.parameters() if p.requires_grad]
 
 # %% ../../nbs/24_cocogold_train.ipynb #36efad8a
-def sample_timesteps(n: int, scheduler, mode: str = 'uniform', weights=(0.7, 0.1, 0.1, 0.1), generator=None) -> Tensor:
-    "`n` training timesteps: uniform, or the trailing inference timesteps of len(weights) steps."
+def sample_timesteps(n: int, scheduler, mode: str = 'uniform', weights=(0.7, 0.1, 0.1, 0.1), generator=None, terminal_share: float = 0.5) -> Tensor:
+    "`n` training timesteps: uniform, the trailing inference timesteps of len(weights) steps, or 'mix' (t = T with `terminal_share`, else uniform)."
     T = scheduler.config.num_train_timesteps
     if mode == 'uniform': return torch.randint(0, T, (n,), generator=generator)
+    if mode == 'mix':
+        u, t = torch.rand(n, generator=generator), torch.randint(0, T, (n,), generator=generator)
+        return torch.where(u < terminal_share, T - 1, t)
     ts = torch.tensor([T - 1 - i * T // len(weights) for i in range(len(weights))])
     return ts[torch.multinomial(torch.tensor(weights, dtype=torch.float), n, replacement=True, generator=generator)]
 
@@ -154,7 +165,7 @@ def diffusion_loss(model: Denoiser, vae, prompts: PromptCache, scheduler, batch:
     cond, z0 = encode_latents(vae, image), encode_latents(vae, target)
     hidden, mask = prompts(batch['prompt'])
     noise = torch.randn(z0.shape, generator=generator).to(z0)
-    t = sample_timesteps(len(z0), scheduler, cfg.timesteps, cfg.trailing_weights, generator).to(z0.device)
+    t = sample_timesteps(len(z0), scheduler, cfg.timesteps, cfg.trailing_weights, generator, cfg.terminal_share).to(z0.device)
     pred = model(scheduler.add_noise(z0, noise, t), t, cond, hidden.to(z0.device), None if mask is None else mask.to(z0.device), image)
     goal = noise if cfg.prediction_type == 'epsilon' else scheduler.get_velocity(z0, noise, t)
     err = (pred.float() - goal.float()) ** 2
@@ -177,11 +188,18 @@ class CachedEpochs(torch.utils.data.Dataset):
         image, mask = self.image[i].float() / 255, self.mask[i].float()
         return dict(image=image, target=torch.where(mask.bool(), torch.ones_like(image), image), mask=mask, prompt=self.prompt[i])
 
+def dataset_for(cfg: TrainConfig, image_ids) -> torch.utils.data.Dataset:
+    "The training `CocoWhiteDataset` of `cfg` on photos `image_ids`: its classes, crops, words and objectness share."
+    from filternet_coco.cocogold.data import CocoWhiteDataset, Prompter
+    return CocoWhiteDataset(cfg.data_root, cfg.ann_file, cfg.size, cfg.classes, cfg.seed, image_ids=image_ids, zoom=cfg.zoom, flip=cfg.flip,
+                            prompter=Prompter(cfg.data_root) if cfg.words else None, generic_share=cfg.generic_share)
+
 def make_datasets(cfg: TrainConfig):
     "The training dataset (cached or not) and the fixed validation samples."
     from filternet_coco.cocogold.data import CocoWhiteDataset, split_image_ids
-    train_ids, valid_ids = split_image_ids(cfg.data_root, cfg.ann_file, cfg.valid_frac, cfg.seed, classes=cfg.classes)
-    ds = CocoWhiteDataset(cfg.data_root, cfg.ann_file, cfg.size, cfg.classes, cfg.seed, image_ids=train_ids, zoom=cfg.zoom, flip=cfg.flip)
+    split = 'all' if cfg.classes == 'all' else 'train'  # 'seen' trains on the photos of the 14 classes' split: its held-out photos stay held out
+    train_ids, valid_ids = split_image_ids(cfg.data_root, cfg.ann_file, cfg.valid_frac, cfg.seed, classes=split)
+    ds = dataset_for(cfg, train_ids)
     vds = CocoWhiteDataset(cfg.data_root, cfg.ann_file, cfg.size, cfg.classes, cfg.seed + 1, image_ids=valid_ids)
     valid = [vds[i] for i in range(min(cfg.n_valid, len(vds)))]
     return (CachedEpochs(ds, cfg.cache_epochs) if cfg.cache_epochs else ds), valid
@@ -306,31 +324,3 @@ def train(cfg: TrainConfig, resume: str | None = None, steps: int | None = None,
         if step % cfg.checkpoint_every == 0 or step == stop: _save_checkpoint(acc, run, step, cfg.keep_checkpoints)
     bar.close(); acc.wait_for_everyone()
     return run
-
-# %% ../../nbs/24_cocogold_train.ipynb #71f838db
-def train_command(
-    root: str = '../shared/data/coco',  # COCO folder with images/ and annotations/
-    config: str = 'small',              # base config: base (SD2, thesis), small (offline), debug (tiny)
-    name: str = None,                   # run name (default: the config's)
-    steps: int = None,                  # optimizer steps (default: the config's max_steps)
-    resume: str = None,                 # 'latest' or a checkpoint folder
-    mixed_precision: str = None,        # no, bf16 or fp16
-    prediction: str = None,             # v_prediction or epsilon
-    sd2: str = SD2_ID,                  # hub id or local folder of Stable Diffusion 2 (config base)
-    output_dir: str = 'runs',           # where run folders go
-    day: str = None,                    # date part of the run folder (default: today)
-) -> int:
-    "Train a CocoGold model on a COCO folder."
-    from filternet_coco.io import UserError
-    if config not in CONFIGS: raise UserError(f'unknown config {config!r}; choose from {", ".join(CONFIGS)}')
-    if not Path(root).is_dir(): raise UserError(f'COCO folder {root} does not exist')
-    over = dict(data_root=root, sd2_path=sd2, output_dir=output_dir, name=name, mixed_precision=mixed_precision, prediction_type=prediction)
-    try: cfg = replace(CONFIGS[config], **{k: v for k, v in over.items() if v is not None})
-    except ValueError as e: raise UserError(str(e)) from None
-    from filternet_coco.cocogold.data import default_ann_file
-    if not cfg.ann_file and not default_ann_file(root).is_file(): raise UserError(f'{root} is not a COCO folder: {default_ann_file(root)} is missing')  # before the run folder is made
-    try: ckpt = resolve_checkpoint(run_dir(cfg, day), resume)
-    except FileNotFoundError as e: raise UserError(str(e)) from None
-    run = train(cfg, resume=str(ckpt) if ckpt else None, steps=steps, run=run_dir(cfg, day))
-    print(f'run folder: {run}')
-    return 0
