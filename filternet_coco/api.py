@@ -16,7 +16,7 @@ __all__ = ['render_photo', 'enhance', 'segment']
 # %% ../nbs/32_api.ipynb #171b7d4e
 def render_photo(photo,                  # path, PIL image, uint8/uint16 (H, W, 3) array or Photo
                  params: FilterParams,   # the settings to apply
-                 **kw):                  # `render.render_photo` options (tile_rows, workers)
+                 **kw):                  # `render.render_pixels` options (tile_rows, workers)
     "`params` rendered at full resolution on `photo`, returned as the same kind of photo (metadata kept)."
     ph = as_photo(photo)
     return photo_like(replace(ph, pixels=_render.render_pixels(ph.pixels, params, **kw)), photo)
