@@ -185,7 +185,8 @@ def train_command(
     from filternet_coco.filternet.recipe import train_recipe, recipe_photos
     from filternet_coco.filternet.ship import ship_model
     try:
-        cfg = run_config(get_config(config, **dict(map(parse_override, set or []))) if not resume else None, resume)
+        if resume and set: raise ValueError('a resumed run keeps its own config.json: drop --set, or start a new run')
+        cfg = run_config(resume=resume) if resume else get_config(config, **dict(map(parse_override, set or [])))
         ph = None
         if cfg.data == 'pairs':
             if photos: raise ValueError("--photos are degraded on the fly: a data='pairs' config reads --dataset instead")
