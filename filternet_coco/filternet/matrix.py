@@ -4,13 +4,15 @@
 
 # %% ../../nbs/17_filternet_matrix.ipynb #06d4cc1d
 from __future__ import annotations
+import csv
+from pathlib import Path
 import numpy as np, torch
 from torch import Tensor
 from ..params import parse_filters
 from ..filters import apply_filters
 from ..degrade import sample_params, draw_params
 from .model import frame_thumbnail, global_stats
-from .evaluate import degrade_photos, score_method, _batch, _to_uint8
+from .evaluate import degrade_photos, score_method, standard_methods, method_from_model, _batch, _to_uint8
 
 # %% auto #0
 __all__ = ['ACTIVE', 'STRENGTH', 'cell_params', 'matrix_sets', 'stats_pool_params', 'TreesBaseline', 'evaluate_matrix',
@@ -96,7 +98,6 @@ def show_gain(rows: list[dict], method: str, baseline: str = 'identity', ax=None
 # %% ../../nbs/17_filternet_matrix.ipynb #b906c5dc
 def measure_matrix(net, photos: dict, frames: list, draws: int = 16000, seed: int = 0, size: int = 512, runs: int = 1) -> list[dict]:
     "Matrix rows for identity, the classical tools, trees, FilterNet `net`, the negated truth and the oracle on `photos['test']`."
-    from filternet_coco.filternet.evaluate import standard_methods, method_from_model
     X, Y = stats_pool_params(frames, net.config.names, draws, seed + 2)
     trees = TreesBaseline(net.config.names, net.config.img_size).fit(X, Y)
     methods = {**standard_methods(), 'trees (global statistics)': trees, 'FilterNet': method_from_model(net)}
@@ -104,13 +105,10 @@ def measure_matrix(net, photos: dict, frames: list, draws: int = 16000, seed: in
 
 def write_matrix(rows: list[dict], path) -> None:
     "The rows as CSV (cell, method, PSNR, SSIM)."
-    import csv
-    from pathlib import Path
     with open(Path(path), 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=['cell', 'method', 'PSNR', 'SSIM']); w.writeheader()
         w.writerows({k: (f'{v:.4f}' if isinstance(v, float) else v) for k, v in r.items()} for r in rows)
 
 def read_matrix(path) -> list[dict]:
     "Rows written by `write_matrix`."
-    import csv
     return [{**r, 'PSNR': float(r['PSNR']), 'SSIM': float(r['SSIM'])} for r in csv.DictReader(open(path))]
