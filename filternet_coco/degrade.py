@@ -12,8 +12,8 @@ from .params import FILTERS, parse_filters
 from .filters import apply_filters, K_MIN, K_MAX, K_NEUTRAL
 
 # %% auto #0
-__all__ = ['REGIMES', 'kelvin_to_value', 'Regime', 'get_regime', 'sample_params', 'mild_params', 'draw_params', 'show_regimes',
-           'degrade', 'downscale_gap', 'show_degradations']
+__all__ = ['REGIMES', 'kelvin_to_value', 'Regime', 'get_regime', 'sample_params', 'mild_params', 'whole_params', 'draw_params',
+           'show_regimes', 'show_draws', 'degrade', 'downscale_gap', 'show_degradations']
 
 # %% ../nbs/07_degrade.ipynb #d52893a8
 def _mired(k): return 1e6 / k
@@ -67,7 +67,8 @@ def _draw_column(r: Regime, name: str, u: Tensor, s: Tensor) -> Tensor:
     return ((lo + u * (hi - lo)) * s).clamp(-1, 1)
 
 def sample_params(n: int, regime: str | Regime = 'moderate', filters=6, seed: int | torch.Generator = 0) -> Tensor:
-    "`n` random filter settings (n, k) float32 of `regime` for filter set `filters`."
+    "`n` random filter settings (n, k) float32 of `regime` (or 'whole', see `whole_params`) for filter set `filters`."
+    if regime == 'whole': return whole_params(n, filters, _generator(seed))
     r, names, g = get_regime(regime), parse_filters(filters), _generator(seed)
     u = torch.rand(n, len(FILTERS), generator=g, dtype=torch.float64)
     z = torch.randn(n, len(FILTERS), generator=g, dtype=torch.float64)
@@ -85,10 +86,22 @@ def mild_params(n: int, names, g: torch.Generator, k: tuple = (1, 4), lo: float 
         out[i, idx] = (lo + (hi - lo) * torch.rand(m, generator=g)) * torch.where(torch.rand(m, generator=g) < 0.5, -1., 1.)
     return out
 
+def whole_params(n: int, names, g: torch.Generator, lo: float = 0.02, hi: float = 1.0) -> Tensor:
+    "`n` settings over the whole edit space (n, len(names)): 1 to all filters on (uniform), the largest |value| ~ U(lo, hi), the other active ones ~ U(lo, largest), random signs."
+    names = parse_filters(names); m = len(names)
+    k = torch.randint(1, m + 1, (n, 1), generator=g)                     # how many filters are off
+    rank = torch.rand(n, m, generator=g).argsort(1).argsort(1)           # a random order of the filters per draw
+    top = lo + (hi - lo) * torch.rand(n, 1, generator=g)                 # the largest error of the draw
+    v = torch.where(rank == 0, top, lo + (top - lo) * torch.rand(n, m, generator=g))
+    sign = torch.where(torch.rand(n, m, generator=g) < 0.5, -1., 1.)
+    return torch.where(rank < k, v * sign, torch.zeros(()))
+
 def draw_params(n: int, names, g: torch.Generator, regime: str = 'moderate', p_clean: float = 0., p_mild: float = 0.) -> Tensor:
-    "`n` training degradations (n, len(names)): untouched (share `p_clean`), mild sparse (`p_mild`), else `regime`."
+    "`n` training degradations (n, len(names)): untouched (share `p_clean`), mild sparse (`p_mild`), else `regime` (strong | moderate | whole)."
     u = torch.rand(n, generator=g)
-    p = torch.where((u < p_clean + p_mild)[:, None], mild_params(n, names, g), sample_params(n, regime, names, g))
+    mild = mild_params(n, names, g)
+    rest = whole_params(n, names, g) if regime == 'whole' else sample_params(n, regime, names, g)
+    p = torch.where((u < p_clean + p_mild)[:, None], mild, rest)
     return torch.where((u < p_clean)[:, None], torch.zeros_like(p), p)
 
 # %% ../nbs/07_degrade.ipynb #d0202595
@@ -102,6 +115,20 @@ def show_regimes(n: int = 5000, filters=7, seed: int = 0, axs=None):
         for ax, f, col in zip(axs, names, vals.T): ax.hist(col, bins=40, range=(-1, 1), histtype='step', label=name)
     for ax, f in zip(axs, names): ax.set_title(f, fontsize=7); ax.set_yticks([]); ax.tick_params(labelsize=6)
     axs[-1].legend(fontsize=6)
+    return axs
+
+# %% ../nbs/07_degrade.ipynb #1555fb9e
+def show_draws(params: Tensor, names, axs=None):
+    "Bar chart of the number of active filters per draw, and one histogram of |value| per filter (when active); returns the axes."
+    import matplotlib.pyplot as plt
+    names = parse_filters(names)
+    if axs is None: axs = plt.subplots(1, len(names) + 1, figsize=(1.3 * (len(names) + 1), 1.5))[1]
+    k = (params != 0).sum(1)
+    axs[0].bar(range(len(names) + 1), torch.bincount(k, minlength=len(names) + 1).float() / len(params))
+    axs[0].set_title('filters on', fontsize=7); axs[0].set_xticks(range(len(names) + 1))
+    for ax, f, col in zip(axs[1:], names, params.T):
+        ax.hist(col[col != 0].abs(), bins=20, range=(0, 1)); ax.set_title(f'|{f}|', fontsize=7); ax.set_yticks([])
+    for ax in axs: ax.tick_params(labelsize=6)
     return axs
 
 # %% ../nbs/07_degrade.ipynb #ac2e9537

@@ -28,7 +28,7 @@ def input_norm(mean, std) -> tuple[float, Tensor, Tensor]:
 
 # %% ../nbs/40_export.ipynb #0e4527ea
 class ParamPredictor(nn.Module):
-    "FilterNet's params (B, n), times its `shrink`, from an sRGB frame in [0, 1] (`srgb`) or from `input_norm`'s `scale * x + bias`."
+    "FilterNet's calibrated params (B, n) (`calibrate_params`) from an sRGB frame in [0, 1] (`srgb`) or from `input_norm`'s `scale * x + bias`."
     def __init__(self, model: FilterNet, srgb: bool = True):
         super().__init__()
         self.model, self.srgb = model, srgb
@@ -36,6 +36,10 @@ class ParamPredictor(nn.Module):
         self.register_buffer('gain', gain.float()[None, :, None, None], persistent=False)
         self.unit_gain = bool((gain == 1).all())
         self.skip_body = model.skips_body()   # decided here, on the real weights: an export traces placeholders that cannot be tested for zeros
+        c = model.config   # the calibration (chapter 11's `calibrate_params`), one value per filter: constants of the graph
+        self.register_buffer('shrink', torch.tensor(c.shrinks)[None], persistent=False)
+        self.register_buffer('deadzone', torch.tensor(c.deadzones)[None], persistent=False)
+        self.uncalibrated = all(v == 1 for v in c.shrinks) and not any(c.deadzones)
 
     def forward(self, x: Tensor) -> Tensor:
         m, c = self.model, self.model.config
@@ -43,7 +47,9 @@ class ParamPredictor(nn.Module):
         stats = global_stats(x) if c.stats else None
         if self.skip_body: p = m.head.from_stats(stats)      # a silent CNN part: the exported graph has no body at all
         else: p = m.head(m.features(centre_square(x, c.img_size) if c.thumb == 'crop' else x), stats)
-        return (p * c.shrink).clamp(-1, 1) if c.shrink != 1 else p
+        if self.uncalibrated: return p
+        tau = self.deadzone.to(p.dtype)   # p - clip(p, -tau, tau): `calibrate_params`'s soft threshold in ops every exporter knows
+        return ((p - torch.minimum(torch.maximum(p, -tau), tau)) * self.shrink.to(p.dtype)).clamp(-1, 1)
 
 # %% ../nbs/40_export.ipynb #f0cd35de
 def untrained_filternet(backbone: str = 'squeezenet1_1', img_size: int = 64, seed: int = 0) -> FilterNet:
@@ -70,7 +76,7 @@ def input_contract(model: FilterNet, img_size: int) -> str:
     return (f'image: float32 NCHW, RGB channel order, sRGB values in [0, 1] (divide 8-bit pixels by 255; 0-255 input gives wrong params); '
             f'shape {shape}; the thumbnail is area-averaged from the photo (OpenCV INTER_AREA after integer decimation, '
             f'filternet_coco.filternet.model.frame_thumbnail). params: float32 (batch, {len(c.names)}), filter intensities in (-1, 1) '
-            f'in the order of `filters`, already multiplied by the calibrated shrink {c.shrink:g}; render them with filternet_coco.render.')
+            f'in the order of `filters`, already calibrated (dead zone {", ".join(f"{v:g}" for v in c.deadzones)}, then shrink {", ".join(f"{v:g}" for v in c.shrinks)}); render them with filternet_coco.render.')
 
 def _metadata(model: FilterNet, img_size: int) -> dict[str, str]:
     "String metadata describing an exported FilterNet."

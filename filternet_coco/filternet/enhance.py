@@ -8,10 +8,10 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 import filternet_coco
 from ..params import FilterParams
-from .model import FilterNet, FilterNetConfig, LEGACY_TRAINING_FIELDS, frame_thumbnail
+from .model import FilterNet, FilterNetConfig, LEGACY_TRAINING_FIELDS, frame_thumbnail, read_frame
 from ..io import to_uint8
 
 # %% auto #0
@@ -51,11 +51,8 @@ def make_thumbnail(pixels: np.ndarray, size: int | None = None) -> np.ndarray:
     return frame_thumbnail(pixels[..., :3] if pixels.ndim == 3 else pixels, size or default_img_size())
 
 def read_thumbnail(path: str | Path, size: int | None = None) -> np.ndarray:
-    "The frame (`make_thumbnail`) of a photo file, decoded at reduced scale when it is a JPEG."
-    size = size or default_img_size()
-    with Image.open(path) as im:
-        im.draft('RGB', (2 * size, 2 * size))
-        return make_thumbnail(np.asarray(ImageOps.exif_transpose(im).convert('RGB')), size)
+    "The frame of a photo file (`model.read_frame`, what training read too), decoded at reduced scale when it is a JPEG."
+    return read_frame(path, size or default_img_size())
 
 # %% ../../nbs/14_filternet_enhance.ipynb #8439f516
 def _check_strength(strength: float) -> float:

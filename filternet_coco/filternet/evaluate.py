@@ -19,11 +19,12 @@ from .model import FilterNet
 from .train import psnr as _psnr
 
 # %% auto #0
-__all__ = ['BASELINES', 'VGG_FILES', 'NA_VGG', 'COLUMNS', 'autocontrast', 'equalize_luma', 'clahe', 'gray_world',
-           'invert_filters', 'score_images', 'perceptual_metrics', 'degrade_photos', 'load_pairs', 'load_fivek_pairs',
-           'method_from_image_fn', 'oracle', 'negated_params', 'method_from_model', 'image_methods', 'standard_methods',
-           'score_method', 'evaluate_methods', 'markdown_table', 'write_table', 'eval_sets', 'calibrate_shrink',
-           'evaluate_model', 'results_markdown', 'show_examples']
+__all__ = ['BASELINES', 'VGG_FILES', 'NA_VGG', 'COLUMNS', 'EXPOSURE_COLUMNS', 'autocontrast', 'equalize_luma', 'clahe',
+           'gray_world', 'invert_filters', 'score_images', 'perceptual_metrics', 'degrade_photos', 'load_pairs',
+           'load_fivek_pairs', 'method_from_image_fn', 'oracle', 'negated_params', 'method_from_model', 'image_methods',
+           'standard_methods', 'score_method', 'evaluate_methods', 'markdown_table', 'write_table', 'eval_sets',
+           'calibrate_shrink', 'evaluate_model', 'results_markdown', 'exposure_figures', 'exposure_rows',
+           'show_examples']
 
 # %% ../../nbs/15_filternet_eval.ipynb #7bcef47f
 def autocontrast(img: np.ndarray) -> np.ndarray:
@@ -239,6 +240,21 @@ def evaluate_model(net: FilterNet, sets: dict, fivek: bool = True, name: str = '
 def results_markdown(results: dict) -> str:
     "One markdown table per set."
     return '\n\n'.join(f'### {k}\n\n' + markdown_table(rows) for k, rows in results.items()) + '\n'
+
+# %% ../../nbs/15_filternet_eval.ipynb #143cbbe2
+EXPOSURE_COLUMNS = ('median L*', 'clipped whites %', 'crushed blacks %')
+
+def exposure_figures(imgs: list) -> dict:
+    "{'median L*', 'clipped whites %', 'crushed blacks %'} of uint8 RGB photos (medians and shares over all photos)."
+    import cv2
+    L = [float(np.median(cv2.cvtColor(np.ascontiguousarray(im), cv2.COLOR_RGB2LAB)[..., 0])) * 100 / 255 for im in imgs]
+    share = lambda f: 100 * float(np.mean([f(im).mean() for im in imgs]))
+    return {'median L*': float(np.median(L)), 'clipped whites %': share(lambda im: im.min(2) >= 250),
+            'crushed blacks %': share(lambda im: im.max(2) <= 5)}
+
+def exposure_rows(methods: dict, imgs: list) -> list[dict]:
+    "{'method', 'median L*', 'clipped whites %', 'crushed blacks %'} of each method's output on uint8 photos `imgs` (no reference)."
+    return [{'method': k, **exposure_figures(m(imgs, torch.zeros(len(imgs), 0), ()))} for k, m in methods.items()]
 
 # %% ../../nbs/15_filternet_eval.ipynb #d85dbd91
 def show_examples(pairs: dict, methods: dict, idx=(0, 1, 2), size: float = 1.6, axs=None):

@@ -13,15 +13,22 @@ from ..pretrained import load_torchvision, load_lite0
 from .model import IMAGENET_STATS, LITE0_STATS
 
 # %% auto #0
-__all__ = ['LOSS_PRESETS', 'FEATURE_NETS', 'loss_weights', 'gram_matrix', 'FeatureNet', 'vgg16_features', 'lite0_features',
-           'FilterNetLoss', 'loss_curve', 'show_loss_curves']
+__all__ = ['LOSS_PRESETS', 'PSNR_FLOOR', 'FEATURE_NETS', 'neg_psnr', 'loss_weights', 'gram_matrix', 'FeatureNet',
+           'vgg16_features', 'lite0_features', 'FilterNetLoss', 'loss_curve', 'show_loss_curves']
 
 # %% ../../nbs/12_filternet_loss.ipynb #d36b0ef0
 LOSS_PRESETS = {  # name: (w_pixel, w_feature per layer, w_gram per layer)
     'pixel':  (1., (0., 0., 0.), (0., 0., 0.)),
     'base':   (1., (5., 15., 2.), (5., 15., 2.)),
     'strong': (1., (15., 30., 12.), (6., 15., 3.)),
+    'psnr':   (1., (0., 0., 0.), (0., 0., 0.)),   # beyond the thesis: the pixel term is minus the mean PSNR (see below)
 }
+
+PSNR_FLOOR = 1e-5   # MSE floor of the `psnr` loss: 50 dB, beyond what 8-bit photos resolve
+
+def neg_psnr(pred: Tensor, target: Tensor, floor: float = PSNR_FLOOR) -> Tensor:
+    "Minus the mean PSNR (dB, data range 1) of the images of a batch: the mean over images of 10·log10(MSE + floor)."
+    return 10 * torch.log10((pred - target).pow(2).flatten(1).mean(1) + floor).mean()
 
 def loss_weights(preset: str) -> tuple[float, tuple, tuple]:
     "(w_pixel, w_feature, w_gram) of loss preset `preset`."
@@ -69,11 +76,12 @@ FEATURE_NETS = {'vgg16': vgg16_features, 'efficientnet_lite0': lite0_features}
 # %% ../../nbs/12_filternet_loss.ipynb #b5ceb649
 class FilterNetLoss(nn.Module):
     "w_p*L1(pixels) + sum w_f*L1(features) + sum w_g*L1(Gram matrices), on sRGB images."
-    def __init__(self, loss: str = 'base',                              # preset: pixel | base | strong
+    def __init__(self, loss: str = 'base',                              # preset: pixel | base | strong | psnr
                  feature_net: str | nn.Module = 'efficientnet_lite0',  # vgg16 (thesis) | efficientnet_lite0 (offline), or a built FeatureNet
                  feature_weights: str | Path | None = None):           # local path of the feature network's ImageNet weights
         super().__init__()
         self.w_pixel, self.w_feature, self.w_gram = loss_weights(loss)
+        self.pixel = neg_psnr if loss == 'psnr' else F.l1_loss
         needs_net = any(self.w_feature) or any(self.w_gram)
         if isinstance(feature_net, str) and feature_net not in FEATURE_NETS: raise ValueError(f'feature_net must be one of {", ".join(FEATURE_NETS)}, got {feature_net!r}')
         if not needs_net: self.net = None
@@ -82,7 +90,7 @@ class FilterNetLoss(nn.Module):
     def terms(self, pred: Tensor, target: Tensor) -> dict[str, Tensor]:
         "The weighted pixel, feature and Gram terms."
         pred, target = pred.float(), target.float()
-        out = dict(pixel=self.w_pixel * F.l1_loss(pred, target))
+        out = dict(pixel=self.w_pixel * self.pixel(pred, target))
         if self.net is None: return out
         self.net.to(pred.device)
         n, fs = len(pred), self.net(torch.cat([pred, target]))   # one pass for both

@@ -16,7 +16,8 @@ from .evaluate import degrade_photos, score_method, standard_methods, method_fro
 
 # %% auto #0
 __all__ = ['ACTIVE', 'STRENGTH', 'cell_params', 'matrix_sets', 'stats_pool_params', 'TreesBaseline', 'evaluate_matrix',
-           'gain_table', 'show_gain', 'measure_matrix', 'write_matrix', 'read_matrix']
+           'gain_table', 'show_gain', 'frame_matrix', 'frame_predictor', 'matrix_summary', 'calibration_pool',
+           'calibrate_filters', 'measure_matrix', 'write_matrix', 'read_matrix']
 
 # %% ../../nbs/17_filternet_matrix.ipynb #4d81e8bb
 ACTIVE = {'1': (1, 1), '2-3': (2, 3), '4-5': (4, 5), '6-7': (6, 7)}                       # rows: active filters
@@ -95,10 +96,96 @@ def show_gain(rows: list[dict], method: str, baseline: str = 'identity', ax=None
     ax.set_xlabel('largest strength', fontsize=7); ax.set_ylabel('active filters', fontsize=7); ax.set_title(f'{method} − {baseline} (dB)', fontsize=8)
     return ax
 
+# %% ../../nbs/17_filternet_matrix.ipynb #3b7d92f2
+def _psnr_rows(a: Tensor, b: Tensor) -> Tensor:
+    "PSNR (dB, capped at 80) per image of sRGB batches in [0, 1]."
+    return (-10 * torch.log10((a - b).pow(2).flatten(1).mean(1).clamp_min(1e-8))).clamp(max=80)
+
+@torch.no_grad()
+def frame_matrix(predict, frames: list, names, seed: int = 0, runs: int = 4) -> dict:
+    "{cell key | 'clean' | 'strong': (identity mean PSNR, method mean PSNR)} on uint8 frames (3, h, w), `runs` draws per frame and cell."
+    names, g, out = parse_filters(names), torch.Generator().manual_seed(seed), {}
+    q8 = lambda x: (x.clamp(0, 1) * 255).round() / 255
+    cells = [((r, c), a, s) for r, a in ACTIVE.items() for c, s in STRENGTH.items()] + [('clean', None, None), ('strong', None, None)]
+    for key, a, s in cells:
+        ident, meth = [], []
+        for f in frames:
+            n = 1 if key == 'clean' else runs
+            p = (torch.zeros(1, len(names)) if key == 'clean' else sample_params(n, 'strong', names, g) if key == 'strong'
+                 else cell_params(n, names, a, s, g))
+            x = (f[None].float() / 255).expand(n, -1, -1, -1)
+            deg = q8(apply_filters(x, p, names))
+            ident.append(_psnr_rows(deg, x)); meth.append(_psnr_rows(q8(apply_filters(deg, predict(deg), names)), x))
+        out[key] = (float(torch.cat(ident).mean()), float(torch.cat(meth).mean()))
+    return out
+
+def frame_predictor(net) -> callable:
+    "Params (B, n) that FilterNet `net` (eval mode, times its shrink) predicts for frames (B, 3, h, w) whose short side is its img_size."
+    from filternet_coco.filternet.model import centre_square, calibrate_params
+    net.eval()
+    return lambda deg: calibrate_params(net.predict(centre_square(deg, net.config.img_size), global_stats(deg)), net.config)
+
+def matrix_summary(out: dict) -> dict:
+    "{'mean gain', 'few-filter gain' (1-5 filters, strengths <= 0.75), 'worst cell gain', 'clean', 'strong gain'} of `frame_matrix`'s cells."
+    gain = {k: m - i for k, (i, m) in out.items()}
+    cells = [k for k in gain if isinstance(k, tuple)]
+    few = [k for k in cells if k[0] != '6-7' and k[1] != '>0.75']
+    return {'mean gain': float(np.mean([gain[k] for k in cells])), 'few-filter gain': float(np.mean([gain[k] for k in few])),
+            'worst cell gain': min(gain[k] for k in cells), 'clean': out['clean'][1], 'strong gain': gain['strong']}
+
+# %% ../../nbs/17_filternet_matrix.ipynb #00de833e
+@torch.no_grad()
+def calibration_pool(net, frames: list, seed: int = 100, runs: int = 2, side: int = 24) -> dict:
+    "{'degraded', 'original' (N, 3, side, side), 'pred' (N, n) raw predictions, 'cell' (N,) index (len(ACTIVE)*len(STRENGTH): clean)} on uint8 frames."
+    from filternet_coco.filternet.model import centre_square
+    import torch.nn.functional as F
+    names, g = net.config.names, torch.Generator().manual_seed(seed)
+    cells = [(a, s) for a in ACTIVE.values() for s in STRENGTH.values()]
+    q8 = lambda x: (x.clamp(0, 1) * 255).round() / 255
+    small = lambda x: F.interpolate(centre_square(x, min(x.shape[-2:])), (side, side), mode='area')
+    net.eval(); D, O, P, C = [], [], [], []
+    for f in frames:
+        p = torch.cat([cell_params(runs, names, a, s, g) for a, s in cells] + [torch.zeros(1, len(names))])
+        x = (f[None].float() / 255).expand(len(p), -1, -1, -1)
+        deg = q8(apply_filters(x, p, names))
+        P.append(net.predict(centre_square(deg, net.config.img_size), global_stats(deg)))
+        D.append(q8(small(deg))); O.append(small(x)); C.append(torch.arange(len(cells)).repeat_interleave(runs).tolist() + [len(cells)])
+    return dict(degraded=torch.cat(D), original=torch.cat(O), pred=torch.cat(P), cell=torch.tensor(sum(C, [])), names=names)
+
+def _pool_score(pool: dict, shrink: Tensor, deadzone: Tensor | None = None) -> tuple[Tensor, float]:
+    "(gain over identity per matrix cell (cells,), mean PSNR of the untouched frames) with `shrink` and `deadzone` (n,)."
+    q8 = lambda x: (x.clamp(0, 1) * 255).round() / 255
+    p, tau = pool['pred'], torch.zeros_like(shrink) if deadzone is None else deadzone
+    out = q8(apply_filters(pool['degraded'], ((torch.sign(p) * (p.abs() - tau).clamp_min(0)) * shrink).clamp(-1, 1), pool['names']))
+    gain = _psnr_rows(out, pool['original']) - _psnr_rows(pool['degraded'], pool['original'])
+    clean = pool['cell'] == pool['cell'].max()
+    per_cell = torch.stack([gain[pool['cell'] == c].mean() for c in range(int(pool['cell'].max()))])
+    return per_cell, float(_psnr_rows(out[clean], pool['original'][clean]).mean())
+
+def calibrate_filters(pool: dict, shrinks=(0.6, 0.8, 1.0, 1.2), deadzones=(0., 0.05, 0.1, 0.2), floor: float = 32., sweeps: int = 2) -> tuple[list, list, list]:
+    "(shrink per filter, dead zone per filter, rows {'shrink', 'mean gain', 'worst cell gain', 'clean'} of one common shrink) from `calibration_pool`'s draws."
+    n = pool['pred'].shape[1]
+    def objective(s, t):   # the mean gain over the cells, plus the worst cell's loss: no cell left behind; untouched frames >= floor
+        cells, clean = _pool_score(pool, s, t)
+        return float(cells.mean() + cells.min().clamp(max=0)) if clean >= floor else -1e9 + clean
+    curve = []
+    for v in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2):
+        cells, clean = _pool_score(pool, torch.full((n,), v))
+        curve.append({'shrink': v, 'mean gain': float(cells.mean()), 'worst cell gain': float(cells.min()), 'clean': clean})
+    s, t = torch.ones(n), torch.zeros(n)
+    for _ in range(sweeps):
+        for j in range(n):
+            def score(c):
+                s2, t2 = s.clone(), t.clone(); s2[j], t2[j] = c
+                return objective(s2, t2)
+            s[j], t[j] = max(((a, b) for a in shrinks for b in deadzones), key=score)
+    return [round(float(v), 2) for v in s], [round(float(v), 2) for v in t], curve
+
 # %% ../../nbs/17_filternet_matrix.ipynb #b906c5dc
-def measure_matrix(net, photos: dict, frames: list, draws: int = 16000, seed: int = 0, size: int = 512, runs: int = 1) -> list[dict]:
-    "Matrix rows for identity, the classical tools, trees, FilterNet `net`, the negated truth and the oracle on `photos['test']`."
-    X, Y = stats_pool_params(frames, net.config.names, draws, seed + 2)
+def measure_matrix(net, photos: dict, frames: list, draws: int = 16000, seed: int = 0, size: int = 512, runs: int = 1, config=None) -> list[dict]:
+    "Matrix rows for identity, the classical tools, trees, FilterNet `net`, the negated truth and the oracle on `photos['test']`; the trees' pool is drawn like training `config`'s (a TrainConfig; default the moderate mixture)."
+    draw = dict(regime=config.regime, p_clean=config.p_clean, p_mild=config.p_mild) if config is not None else {}
+    X, Y = stats_pool_params(frames, net.config.names, draws, seed + 2, **draw)
     trees = TreesBaseline(net.config.names, net.config.img_size).fit(X, Y)
     methods = {**standard_methods(), 'trees (global statistics)': trees, 'FilterNet': method_from_model(net)}
     return evaluate_matrix(methods, matrix_sets(photos['test'], net.config.names, seed, size, runs))

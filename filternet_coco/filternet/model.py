@@ -18,7 +18,8 @@ from ..pretrained import load_torchvision, load_lite0
 # %% auto #0
 __all__ = ['BACKBONES', 'LEGACY_TRAINING_FIELDS', 'IMAGENET_STATS', 'LITE0_STATS', 'N_BINS', 'PERCENTILES', 'N_STATS',
            'MAX_ASPECT', 'JSONConfig', 'FilterNetConfig', 'create_body', 'global_stats', 'Maskout', 'FilterNetHead',
-           'render_params', 'FilterNet', 'frame_thumbnail', 'centre_square', 'model_inputs', 'show_edit']
+           'render_params', 'FilterNet', 'frame_thumbnail', 'read_frame', 'centre_square', 'model_inputs',
+           'calibrate_params', 'show_edit']
 
 # %% ../../nbs/11_filternet_model.ipynb #bebb4fe5
 class JSONConfig:
@@ -54,7 +55,8 @@ class FilterNetConfig(JSONConfig):
     stats_hidden: int = 256       # width of the statistics branch's two hidden layers
     thumb: str = 'squash'         # network input: 'squash' the frame to a square (thesis) | 'crop': aspect kept, centre square + whole-frame stats
     quantize: bool = False        # 10-bit linear quantisation (straight-through) around the render layer
-    shrink: float = 1.0           # inference multiplier of the predicted params (calibrated on validation photos)
+    shrink: float | list = 1.0    # inference multiplier of the predicted params: one, or one per filter (calibrated on validation photos)
+    deadzone: float | list = 0.0  # inference: predicted |values| up to this are noise, larger ones are pulled in by it (one, or one per filter)
 
     def __post_init__(self):
         self.filters = ''.join(k for n in parse_filters(self.filters) for k, v in CODES.items() if v == n)
@@ -62,11 +64,26 @@ class FilterNetConfig(JSONConfig):
         _check_choice('space', self.space, ('linear', 'srgb'))
         _check_choice('thumb', self.thumb, ('squash', 'crop'))
         if not 0 <= self.maskout < 1: raise ValueError(f'maskout must be in [0, 1), got {self.maskout}')
-        if not 0 <= self.shrink <= 1.5: raise ValueError(f'shrink must be in [0, 1.5], got {self.shrink}')
+        if isinstance(self.shrink, (list, tuple)):
+            if len(self.shrink) != len(self.names): raise ValueError(f'shrink has {len(self.shrink)} values for {len(self.names)} filters')
+            self.shrink = [float(v) for v in self.shrink]
+        if not all(0 <= v <= 1.5 for v in self.shrinks): raise ValueError(f'shrink must be in [0, 1.5], got {self.shrink}')
+        if isinstance(self.deadzone, (list, tuple)):
+            if len(self.deadzone) != len(self.names): raise ValueError(f'deadzone has {len(self.deadzone)} values for {len(self.names)} filters')
+            self.deadzone = [float(v) for v in self.deadzone]
+        if not all(0 <= v < 1 for v in self.deadzones): raise ValueError(f'deadzone must be in [0, 1), got {self.deadzone}')
         if self.img_size < 8: raise ValueError(f'img_size must be at least 8, got {self.img_size}')
 
     @property
     def names(self) -> tuple[str, ...]: return parse_filters(self.filters)
+    @property
+    def shrinks(self) -> list[float]:
+        "The shrink of each filter, in the order of `names`."
+        return list(self.shrink) if isinstance(self.shrink, list) else [float(self.shrink)] * len(self.names)
+    @property
+    def deadzones(self) -> list[float]:
+        "The dead zone of each filter, in the order of `names`."
+        return list(self.deadzone) if isinstance(self.deadzone, list) else [float(self.deadzone)] * len(self.names)
 
 BACKBONES = ('resnet34', 'resnet50', 'squeezenet1_1', 'efficientnet_lite0')
 # Training fields that model folders saved before the two configs were split still carry: `from_pretrained` skips them.
@@ -239,10 +256,20 @@ def frame_thumbnail(pixels: np.ndarray, size: int) -> np.ndarray:
     h, w = pixels.shape[:2]
     lh, lw = min(h, round(w * MAX_ASPECT)), min(w, round(h * MAX_ASPECT))
     pixels = pixels[(h - lh) // 2:(h - lh) // 2 + lh, (w - lw) // 2:(w - lw) // 2 + lw]
-    k = max(1, min(lh, lw) // (2 * size))                                 # cheap decimation first, area averaging after
-    small = np.ascontiguousarray(to_uint8(pixels[::k, ::k]))
+    k = max(1, min(lh, lw) // (2 * size))   # an integer box average first (exact area averaging, fast), area resizing after
+    if k > 1:   # the k - 1 or fewer rows and columns that do not fill a box are cut evenly from both sides (the frame stays centred)
+        y, x = lh % k // 2, lw % k // 2
+        pixels = cv2.resize(pixels[y:y + lh // k * k, x:x + lw // k * k], (lw // k, lh // k), interpolation=cv2.INTER_AREA)
+    small = np.ascontiguousarray(to_uint8(pixels))
     s = size / min(small.shape[:2])
     return cv2.resize(small, (max(size, round(small.shape[1] * s)), max(size, round(small.shape[0] * s))), interpolation=cv2.INTER_AREA)
+
+def read_frame(path: str | Path, size: int) -> np.ndarray:
+    "The frame (`frame_thumbnail`) of a photo file, EXIF-rotated, decoded at reduced scale (JPEG DCT scaling) when it is a JPEG."
+    from PIL import Image, ImageOps
+    with Image.open(path) as im:
+        im.draft('RGB', (2 * size, 2 * size))   # JPEG: decode at 1/2, 1/4 or 1/8 scale, short side still >= 2 * size
+        return frame_thumbnail(np.asarray(ImageOps.exif_transpose(im).convert('RGB')), size)
 
 def centre_square(x: Tensor, size: int) -> Tensor:
     "The centre size x size square of a batch (B, 3, H, W) whose short side is `size`."
@@ -258,12 +285,17 @@ def model_inputs(img, size: int, thumb: str = 'crop', device='cpu') -> tuple[Ten
     if thumb == 'squash': frame = F.interpolate(frame, (size, size), mode='area')
     return centre_square(frame, size), global_stats(frame)
 
+def calibrate_params(p: Tensor, config: FilterNetConfig) -> Tensor:
+    "Raw predictions (..., n) -> what is rendered: each |value| less its filter's dead zone (0 inside it), times its shrink, clipped to [-1, 1]."
+    tau, s = (torch.tensor(v, dtype=p.dtype, device=p.device) for v in (config.deadzones, config.shrinks))
+    return (torch.sign(p) * (p.abs() - tau).clamp_min(0) * s).clamp(-1, 1)
+
 @torch.no_grad()
 def _predict_params(self: FilterNet, img) -> FilterParams:
     "The named filter intensities FilterNet predicts for one photo (times the calibrated `config.shrink`)."
     was = self.training; self.eval()
     x, stats = model_inputs(img, self.config.img_size, self.config.thumb, self.mean.device)
-    p = (self.predict(x, stats)[0] * self.config.shrink).clamp(-1, 1)
+    p = calibrate_params(self.predict(x, stats)[0], self.config)
     self.train(was)
     return FilterParams.from_tensor(p.float().cpu(), self.config.names)
 

@@ -18,14 +18,14 @@ with warnings.catch_warnings():   # fastai.layers' import-time `torch.jit.script
 from fastprogress.fastprogress import progress_bar
 from ..degrade import sample_params, draw_params
 from ..filters import apply_filters
-from ..samples import shared_data, list_photos, load_thumbnail, GOOD_FOLDERS
-from .model import FilterNet, frame_thumbnail, global_stats
+from ..samples import shared_data, list_photos, GOOD_FOLDERS
+from .model import FilterNet, read_frame, global_stats
 from .data import assign_splits, _photo_sources
-from .train import TrainConfig, run_config, open_run, train_filternet
+from .train import TrainConfig, get_config, run_config, open_run, train_filternet
 
 # %% auto #0
 __all__ = ['STATS_BS', 'recipe_photos', 'load_frames', 'OnTheFly', 'stats_pool', 'recipe_dataloaders', 'stats_dataloaders',
-           'train_recipe']
+           'train_recipe', 'loso_photos', 'leave_one_out']
 
 # %% ../../nbs/16_filternet_recipe.ipynb #2aced682
 def recipe_photos(seed: int = 0, coco: bool = True, folders=GOOD_FOLDERS, valid_pct: float = 0.2, test_pct: float = 0.1) -> dict:
@@ -42,7 +42,7 @@ def load_frames(photos: list, size: int, cache: str | Path | None = None) -> lis
     key = hashlib.sha256(json.dumps([n for n, _ in photos] + [size]).encode()).hexdigest()[:16]
     f = Path(cache)/f'frames-{size}-{key}.pt' if cache else None
     if f is not None and f.is_file(): return torch.load(f)
-    frames = [torch.from_numpy(frame_thumbnail(load_thumbnail(p, 4 * size), size)).permute(2, 0, 1).contiguous() for _, p in photos]
+    frames = [torch.from_numpy(read_frame(p, size)).permute(2, 0, 1).contiguous() for _, p in photos]
     if f is not None: f.parent.mkdir(parents=True, exist_ok=True); torch.save(frames, f)
     return frames
 
@@ -118,3 +118,28 @@ def train_recipe(config: TrainConfig | str = 'default', out: str | Path = 'runs'
     net = train_filternet(lambda: recipe_dataloaders(config, photos, cache), config, run, resume=resume is not None,
                           stats_dls=lambda dls: stats_dataloaders(config, len(photos['train']), dls))
     return net, run
+
+# %% ../../nbs/16_filternet_recipe.ipynb #e41bcecb
+def loso_photos(source: str, seed: int = 0) -> tuple[dict, list]:
+    "(the recipe's split without photo folder `source`, that folder's held-out photos [(name, path)] of the full split)."
+    if source not in GOOD_FOLDERS: raise ValueError(f'unknown photo folder {source!r}; choose from {", ".join(GOOD_FOLDERS)}')
+    full = recipe_photos(seed)
+    held = [(n, p) for n, p in full['valid'] + full['test'] if n.split('/')[0] == source]
+    return recipe_photos(seed, folders=[f for f in GOOD_FOLDERS if f != source]), held
+
+def leave_one_out(source: str, full_model: FilterNet, config: TrainConfig | str = 'default', out: str | Path = 'runs/loso',
+                  cache: str | Path | None = 'data_cache', runs: int = 8) -> dict:
+    "Train `config` without folder `source` (once: a finished run in `out/<source>` is reused) and score it and `full_model` on the folder's held-out photos."
+    from filternet_coco.filternet.matrix import frame_matrix, frame_predictor, matrix_summary
+    config = get_config(config) if isinstance(config, str) else config
+    photos, held = loso_photos(source, config.seed)
+    model = Path(out)/source/'model'
+    if (model/'model.safetensors').is_file(): net = FilterNet.from_pretrained(model)
+    else:
+        net, run = train_recipe(config, out=Path(out)/source, name='loso', cache=cache, photos=photos)
+        net.save_pretrained(model)
+    net.config.shrink, net.config.deadzone = full_model.config.shrink, full_model.config.deadzone   # the full model's calibration: the runs differ only in their photos
+    frames = load_frames(held, config.model.img_size, cache)
+    score = lambda m: matrix_summary(frame_matrix(frame_predictor(m), frames, config.model.names, runs=runs))
+    return {'source': source, 'photos': len(held), 'train photos': len(photos['train']),
+            **{f'{k} (left out)': v for k, v in score(net).items()}, **{f'{k} (in source)': v for k, v in score(full_model).items()}}

@@ -10,12 +10,14 @@ from pathlib import Path
 import torch
 from .model import FilterNet
 from .train import TrainConfig, PRESETS, get_config
-from .evaluate import (eval_sets, calibrate_shrink, evaluate_model, results_markdown, write_table,
-                                               method_from_model, score_method, method_from_image_fn)
-from .recipe import recipe_photos, train_recipe
+from .evaluate import (eval_sets, evaluate_model, results_markdown, write_table, markdown_table, autocontrast,
+                                               method_from_model, score_method, method_from_image_fn, exposure_rows, EXPOSURE_COLUMNS)
+from .matrix import calibration_pool, calibrate_filters
+from .recipe import recipe_photos, train_recipe, load_frames
 
 # %% auto #0
-__all__ = ['ABLATION_BUDGET', 'ABLATIONS', 'ship_model', 'train_ablations', 'ablation_rows', 'write_ablation']
+__all__ = ['ABLATION_BUDGET', 'ABLATIONS', 'exposure_photos', 'exposure_results', 'ship_model', 'train_ablations',
+           'ablation_rows', 'write_ablation']
 
 # %% ../../nbs/18_filternet_ship.ipynb #420b5af1
 def _history(run: Path) -> list[dict]:
@@ -26,24 +28,39 @@ def _history(run: Path) -> list[dict]:
     head = rows[0]
     return [dict(zip(head, r)) for r in rows if r != head]
 
-def ship_model(net: FilterNet, run: str | Path, dest: str | Path, photos: dict | None = None, fivek: bool = True, seed: int = 0) -> dict:
-    "Calibrate `shrink` on validation photos, evaluate on the test photos, write the shipped folder `dest`; returns the results."
+def exposure_photos(size: int = 512) -> dict:
+    "{set name: uint8 photos (long side `size`)} of the real badly exposed photos: `dicm_lowlight`, and `exposure_errors` split by its files' EV tags."
+    from filternet_coco.samples import list_photos, load_thumbnail
+    ee = list_photos('exposure_errors')
+    return {'dicm_lowlight (dark)': [load_thumbnail(p, size) for p in list_photos('dicm_lowlight')],
+            'exposure_errors over (+1 to +1.5 EV)': [load_thumbnail(p, size) for p in ee if '_P1' in p.name],
+            'exposure_errors under (-1.5 EV)': [load_thumbnail(p, size) for p in ee if '_N1' in p.name]}
+
+def exposure_results(net: FilterNet, size: int = 512) -> dict:
+    "{set name: rows of `exposure_rows`} for doing nothing, autocontrast and FilterNet `net` on `exposure_photos`."
+    methods = {'identity': method_from_image_fn(lambda im: im), 'autocontrast': method_from_image_fn(autocontrast), 'FilterNet': method_from_model(net)}
+    return {k: exposure_rows(methods, imgs) for k, imgs in exposure_photos(size).items()}
+
+def ship_model(net: FilterNet, run: str | Path, dest: str | Path, photos: dict | None = None, fivek: bool = True, seed: int = 0, real: bool = True) -> dict:
+    "Calibrate a shrink and a dead zone per filter on validation photos, evaluate on the test photos (and the real badly exposed ones), write the shipped folder `dest`; returns the results."
     t0, run, dest = time.time(), Path(run), Path(dest)
     config = TrainConfig.from_json(run/'config.json')              # the run's own recipe
     net.eval(); photos = photos or recipe_photos(config.seed, config.coco)
-    shrink, calib = calibrate_shrink(net, eval_sets(photos['valid'], net.config.names, seed + 100))
-    net.config.shrink = shrink
+    shrink, deadzone, calib = calibrate_filters(calibration_pool(net, load_frames(photos['valid'], net.config.img_size, None), seed + 100))
+    net.config.shrink, net.config.deadzone = shrink, deadzone
     net.save_pretrained(run/'model')
     net.save_pretrained(dest, dtype=torch.float16)
     shipped = FilterNet.from_pretrained(dest).float()          # score what ships: the float16 weights
     results = evaluate_model(shipped, eval_sets(photos['test'], net.config.names, seed), fivek)
     for k, rows in results.items(): write_table(rows, dest/f'evaluation_{k.replace(" ", "_")}.csv')
-    (dest/'evaluation.md').write_text(results_markdown(results))
+    exposure = exposure_results(shipped) if real else {}
+    (dest/'evaluation.md').write_text(results_markdown(results) + ''.join(
+        f'\n### {k} (no reference)\n\n' + markdown_table(rows, ('method', *EXPOSURE_COLUMNS)) + '\n' for k, rows in exposure.items()))
     preset = next((k for k in PRESETS if PRESETS[k] == config), None)   # the preset it is, if any
     info = dict(recipe=f'filternet-coco train --config {preset or "config.json"} --ship', run=run.name,
                 config=json.loads(config.to_json()), test_sources=[n for n, _ in photos['test']],
-                split={k: len(v) for k, v in photos.items()}, history=_history(run), calibration=calib, shrink=shrink,
-                results=results, evaluation_seconds=time.time() - t0, torch=torch.__version__, threads=torch.get_num_threads(),
+                split={k: len(v) for k, v in photos.items()}, history=_history(run), calibration=calib, shrink=shrink, deadzone=deadzone,
+                results=results, exposure=exposure, evaluation_seconds=time.time() - t0, torch=torch.__version__, threads=torch.get_num_threads(),
                 weights_bytes=(dest/'model.safetensors').stat().st_size)
     (dest/'training.json').write_text(json.dumps(info, indent=1, default=str) + '\n')
     return results

@@ -33,12 +33,12 @@ ONTHEFLY_FIELDS = ('regime', 'p_clean', 'p_mild', 'coco', 'epoch_len', 'loss_siz
 class TrainConfig(JSONConfig):
     "How a FilterNet (`model`) is trained: loss, data, stages and learning rates (each Table 5.1 ablation is a field)."
     model: FilterNetConfig = field(default_factory=FilterNetConfig)  # the architecture trained (what the model folder keeps)
-    loss: str = 'base'            # loss preset: pixel | base | strong
+    loss: str = 'base'            # loss preset: pixel | base | strong | psnr
     feature_net: str = 'efficientnet_lite0'  # loss feature network: vgg16 (thesis) | efficientnet_lite0 (offline)
     feature_weights: str | None = None  # local path of the feature network's ImageNet weights
     fp16: bool = False            # mixed-precision training (CUDA)
     data: str = 'pairs'           # 'pairs' (pre-generated folder, thesis) | 'onthefly' (drawn every epoch) | 'fixed' (10 draws per photo, in memory)
-    regime: str = 'moderate'      # on the fly: degradation regime of the draws that are neither clean nor mild (strong | moderate)
+    regime: str = 'moderate'      # on the fly: degradation regime of the draws that are neither clean nor mild (strong | moderate | whole)
     p_clean: float = 0.0          # on the fly: share of untouched photos (target: no change)
     p_mild: float = 0.0           # on the fly: share of mild sparse degradations
     coco: bool = False            # on the fly: the COCO images are training photos too
@@ -57,10 +57,10 @@ class TrainConfig(JSONConfig):
 
     def __post_init__(self):
         if isinstance(self.model, dict): self.model = FilterNetConfig(**self.model)
-        _check_choice('loss', self.loss, ('pixel', 'base', 'strong'))
+        _check_choice('loss', self.loss, ('pixel', 'base', 'strong', 'psnr'))
         _check_choice('feature_net', self.feature_net, ('vgg16', 'efficientnet_lite0'))
         _check_choice('data', self.data, ('pairs', 'onthefly', 'fixed'))
-        _check_choice('regime', self.regime, ('strong', 'moderate'))
+        _check_choice('regime', self.regime, ('strong', 'moderate', 'whole'))
         if not (0 <= self.p_clean and 0 <= self.p_mild and self.p_clean + self.p_mild <= 1): raise ValueError(f'p_clean and p_mild must be >= 0 with a sum <= 1, got {self.p_clean}, {self.p_mild}')
         if self.data == 'pairs':
             for k in ONTHEFLY_FIELDS:
@@ -77,8 +77,8 @@ PRESETS = {
     'debug': TrainConfig(FilterNetConfig(img_size=64, thumb='crop', stats=True, hidden=64, stats_hidden=32), loss='pixel', data='onthefly',
                          p_clean=0.15, p_mild=0.35, epoch_len=8, loss_size=32, stats_draws=256, stats_epochs=1,
                          epochs=1, finetune_epochs=1, lr=2e-3, train_from=6, bs=4),
-    'default': TrainConfig(FilterNetConfig(img_size=128, thumb='crop', stats=True), loss='pixel', data='onthefly',
-                           p_clean=0.15, p_mild=0.35, coco=True, epoch_len=512, loss_size=48, stats_draws=16000, stats_epochs=30,
+    'default': TrainConfig(FilterNetConfig(filters='tiebcwh', img_size=128, thumb='crop', stats=True), loss='psnr', data='onthefly',
+                           regime='whole', p_clean=0.1, coco=True, epoch_len=512, loss_size=48, stats_draws=16000, stats_epochs=30,
                            epochs=0, finetune_epochs=0, lr=2e-3, train_from=4, bs=32),
 }
 
