@@ -97,6 +97,8 @@ def show_gain(rows: list[dict], method: str, baseline: str = 'identity', ax=None
     return ax
 
 # %% ../../nbs/17_filternet_matrix.ipynb #3b7d92f2
+def _q8(x: Tensor) -> Tensor: return (x.clamp(0, 1) * 255).round() / 255   # as saved in 8 bits
+
 def _psnr_rows(a: Tensor, b: Tensor) -> Tensor:
     "PSNR (dB, capped at 80) per image of sRGB batches in [0, 1]."
     return (-10 * torch.log10((a - b).pow(2).flatten(1).mean(1).clamp_min(1e-8))).clamp(max=80)
@@ -105,7 +107,6 @@ def _psnr_rows(a: Tensor, b: Tensor) -> Tensor:
 def frame_matrix(predict, frames: list, names, seed: int = 0, runs: int = 4) -> dict:
     "{cell key | 'clean' | 'strong': (identity mean PSNR, method mean PSNR)} on uint8 frames (3, h, w), `runs` draws per frame and cell."
     names, g, out = parse_filters(names), torch.Generator().manual_seed(seed), {}
-    q8 = lambda x: (x.clamp(0, 1) * 255).round() / 255
     cells = [((r, c), a, s) for r, a in ACTIVE.items() for c, s in STRENGTH.items()] + [('clean', None, None), ('strong', None, None)]
     for key, a, s in cells:
         ident, meth = [], []
@@ -114,8 +115,8 @@ def frame_matrix(predict, frames: list, names, seed: int = 0, runs: int = 4) -> 
             p = (torch.zeros(1, len(names)) if key == 'clean' else sample_params(n, 'strong', names, g) if key == 'strong'
                  else cell_params(n, names, a, s, g))
             x = (f[None].float() / 255).expand(n, -1, -1, -1)
-            deg = q8(apply_filters(x, p, names))
-            ident.append(_psnr_rows(deg, x)); meth.append(_psnr_rows(q8(apply_filters(deg, predict(deg), names)), x))
+            deg = _q8(apply_filters(x, p, names))
+            ident.append(_psnr_rows(deg, x)); meth.append(_psnr_rows(_q8(apply_filters(deg, predict(deg), names)), x))
         out[key] = (float(torch.cat(ident).mean()), float(torch.cat(meth).mean()))
     return out
 
@@ -141,22 +142,21 @@ def calibration_pool(net, frames: list, seed: int = 100, runs: int = 2, side: in
     import torch.nn.functional as F
     names, g = net.config.names, torch.Generator().manual_seed(seed)
     cells = [(a, s) for a in ACTIVE.values() for s in STRENGTH.values()]
-    q8 = lambda x: (x.clamp(0, 1) * 255).round() / 255
     small = lambda x: F.interpolate(centre_square(x, min(x.shape[-2:])), (side, side), mode='area')
     net.eval(); D, O, P, C = [], [], [], []
     for f in frames:
         p = torch.cat([cell_params(runs, names, a, s, g) for a, s in cells] + [torch.zeros(1, len(names))])
         x = (f[None].float() / 255).expand(len(p), -1, -1, -1)
-        deg = q8(apply_filters(x, p, names))
+        deg = _q8(apply_filters(x, p, names))
         P.append(net.predict(centre_square(deg, net.config.img_size), global_stats(deg)))
-        D.append(q8(small(deg))); O.append(small(x)); C.append(torch.arange(len(cells)).repeat_interleave(runs).tolist() + [len(cells)])
+        D.append(_q8(small(deg))); O.append(small(x)); C.append(torch.arange(len(cells)).repeat_interleave(runs).tolist() + [len(cells)])
     return dict(degraded=torch.cat(D), original=torch.cat(O), pred=torch.cat(P), cell=torch.tensor(sum(C, [])), names=names)
 
 def _pool_score(pool: dict, shrink: Tensor, deadzone: Tensor | None = None) -> tuple[Tensor, float]:
     "(gain over identity per matrix cell (cells,), mean PSNR of the untouched frames) with `shrink` and `deadzone` (n,)."
-    q8 = lambda x: (x.clamp(0, 1) * 255).round() / 255
-    p, tau = pool['pred'], torch.zeros_like(shrink) if deadzone is None else deadzone
-    out = q8(apply_filters(pool['degraded'], ((torch.sign(p) * (p.abs() - tau).clamp_min(0)) * shrink).clamp(-1, 1), pool['names']))
+    from filternet_coco.filternet.model import apply_calibration
+    p = apply_calibration(pool['pred'], shrink, torch.zeros_like(shrink) if deadzone is None else deadzone)
+    out = _q8(apply_filters(pool['degraded'], p, pool['names']))
     gain = _psnr_rows(out, pool['original']) - _psnr_rows(pool['degraded'], pool['original'])
     clean = pool['cell'] == pool['cell'].max()
     per_cell = torch.stack([gain[pool['cell'] == c].mean() for c in range(int(pool['cell'].max()))])

@@ -19,7 +19,7 @@ from ..pretrained import load_torchvision, load_lite0
 __all__ = ['BACKBONES', 'LEGACY_TRAINING_FIELDS', 'IMAGENET_STATS', 'LITE0_STATS', 'N_BINS', 'PERCENTILES', 'N_STATS',
            'MAX_ASPECT', 'JSONConfig', 'FilterNetConfig', 'create_body', 'global_stats', 'Maskout', 'FilterNetHead',
            'render_params', 'FilterNet', 'frame_thumbnail', 'read_frame', 'centre_square', 'model_inputs',
-           'calibrate_params', 'show_edit']
+           'apply_calibration', 'calibrate_params', 'show_edit']
 
 # %% ../../nbs/11_filternet_model.ipynb #bebb4fe5
 class JSONConfig:
@@ -285,10 +285,13 @@ def model_inputs(img, size: int, thumb: str = 'crop', device='cpu') -> tuple[Ten
     if thumb == 'squash': frame = F.interpolate(frame, (size, size), mode='area')
     return centre_square(frame, size), global_stats(frame)
 
+def apply_calibration(p: Tensor, shrink: Tensor, deadzone: Tensor) -> Tensor:
+    "Raw predictions (..., n) -> what is rendered: each |value| less its filter's `deadzone` (0 inside it), times its `shrink`, clipped to [-1, 1]."
+    return (torch.sign(p) * (p.abs() - deadzone.to(p)).clamp_min(0) * shrink.to(p)).clamp(-1, 1)
+
 def calibrate_params(p: Tensor, config: FilterNetConfig) -> Tensor:
-    "Raw predictions (..., n) -> what is rendered: each |value| less its filter's dead zone (0 inside it), times its shrink, clipped to [-1, 1]."
-    tau, s = (torch.tensor(v, dtype=p.dtype, device=p.device) for v in (config.deadzones, config.shrinks))
-    return (torch.sign(p) * (p.abs() - tau).clamp_min(0) * s).clamp(-1, 1)
+    "`apply_calibration` with the shrinks and dead zones of `config`."
+    return apply_calibration(p, torch.tensor(config.shrinks), torch.tensor(config.deadzones))
 
 @torch.no_grad()
 def _predict_params(self: FilterNet, img) -> FilterParams:
