@@ -257,10 +257,11 @@ def frame_thumbnail(pixels: np.ndarray, size: int) -> np.ndarray:
     lh, lw = min(h, round(w * MAX_ASPECT)), min(w, round(h * MAX_ASPECT))
     pixels = pixels[(h - lh) // 2:(h - lh) // 2 + lh, (w - lw) // 2:(w - lw) // 2 + lw]
     k = max(1, min(lh, lw) // (2 * size))   # an integer box average first (exact area averaging, fast), area resizing after
+    pixels = to_uint8(pixels)                # 8 bits first: a 16-bit photo gives exactly the frame of its 8-bit rendition
     if k > 1:   # the k - 1 or fewer rows and columns that do not fill a box are cut evenly from both sides (the frame stays centred)
         y, x = lh % k // 2, lw % k // 2
         pixels = cv2.resize(pixels[y:y + lh // k * k, x:x + lw // k * k], (lw // k, lh // k), interpolation=cv2.INTER_AREA)
-    small = np.ascontiguousarray(to_uint8(pixels))
+    small = np.ascontiguousarray(pixels)
     s = size / min(small.shape[:2])
     return cv2.resize(small, (max(size, round(small.shape[1] * s)), max(size, round(small.shape[0] * s))), interpolation=cv2.INTER_AREA)
 
