@@ -202,18 +202,29 @@ def train_command(
     return 0
 
 # %% ../nbs/90_cli.ipynb #16d2b854
+def _sampling_defaults(text: str) -> dict:
+    "'STEPS,ENSEMBLE[,METHOD]' -> the pipeline's default_steps, default_ensemble and ensemble_method (one-line error otherwise)."
+    from filternet_coco.io import UserError
+    parts = text.split(',')
+    ok = len(parts) in (2, 3) and all(p.isdigit() for p in parts[:2]) and (len(parts) == 2 or parts[2] in ('vote', 'median'))
+    if not ok or not 1 <= int(parts[0]) <= 50 or not 1 <= int(parts[1]) <= 16:
+        raise UserError(f'--defaults must be STEPS,ENSEMBLE[,vote|median] with 1-50 steps and 1-16 members, not {text!r}')
+    return dict(default_steps=int(parts[0]), default_ensemble=int(parts[1]), ensemble_method=parts[2] if len(parts) == 3 else 'vote')
+
 def cocogold_train_command(
     root: str = '../shared/data/coco',  # COCO folder with images/ and annotations/
-    config: str = 'small',              # base config: base (SD2, thesis), small (offline), debug (tiny)
+    config: str = 'small',              # base config: base (SD2, thesis), small (offline), small-fewstep (its starting model), small-scratch, debug (tiny)
     name: str = None,                   # run name (default: the config's)
     steps: int = None,                  # optimizer steps (default: the config's max_steps)
     resume: str = None,                 # 'latest' or a checkpoint folder
     mixed_precision: str = None,        # no, bf16 or fp16
-    prediction: str = None,             # v_prediction or epsilon
+    prediction: str = None,             # v_prediction, epsilon or sample (x0)
+    init: str = None,                   # saved small pipeline folder the run starts from (default: the config's init_from)
     sd2: str = None,                    # hub id or local folder of Stable Diffusion 2 (config base; default: stabilityai/stable-diffusion-2)
     output_dir: str = 'runs',           # where run folders go
     day: str = None,                    # date part of the run folder (default: today)
     ship: str = None,                   # after training (config small): choose tolerance, steps and ensemble on training photos and save the pipeline here
+    defaults: str = None,               # with --ship: 'STEPS,ENSEMBLE[,vote|median]' fixes the sampling defaults instead of choosing them
 ) -> int:
     "Train a CocoGold model on a COCO folder."
     from dataclasses import replace
@@ -223,16 +234,20 @@ def cocogold_train_command(
     from filternet_coco.runs import resolve_checkpoint, checkpoints
     if config not in CONFIGS: raise UserError(f'unknown config {config!r}; choose from {", ".join(CONFIGS)}')
     if not Path(root).is_dir(): raise UserError(f'COCO folder {root} does not exist')
-    over = dict(data_root=root, sd2_path=sd2, output_dir=output_dir, name=name, mixed_precision=mixed_precision, prediction_type=prediction)
+    over = dict(data_root=root, sd2_path=sd2, output_dir=output_dir, name=name, mixed_precision=mixed_precision, prediction_type=prediction, init_from=init)
+    fixed = _sampling_defaults(defaults) if defaults else None
     try: cfg = replace(CONFIGS[config], **{k: v for k, v in over.items() if v is not None})
     except ValueError as e: raise UserError(str(e)) from None
     from filternet_coco.cocogold.data import default_ann_file
     if not cfg.ann_file and not default_ann_file(root).is_file(): raise UserError(f'{root} is not a COCO folder: {default_ann_file(root)} is missing')  # before the run folder is made
+    if cfg.init_from and not (Path(cfg.init_from) / 'unet').is_dir():
+        raise UserError(f'config {config} starts from the saved model in {cfg.init_from}, which does not exist: train it with '
+                        f'`filternet-coco cocogold-train --config small-fewstep --ship {cfg.init_from}` (make train-cocogold does both)')
     try: ckpt = resolve_checkpoint(run_dir(cfg, day), resume)
     except FileNotFoundError as e: raise UserError(str(e)) from None
     run = train(cfg, resume=str(ckpt) if ckpt else None, steps=steps, run=run_dir(cfg, day))
     print(f'run folder: {run}')
     if ship:
-        for r in ship_small(cfg, checkpoints(run)[-1], ship): print(r)
+        for r in ship_small(cfg, checkpoints(run)[-1], ship, defaults=fixed): print(r)
         print(f'shipped: {ship}')
     return 0

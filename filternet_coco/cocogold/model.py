@@ -17,11 +17,11 @@ from diffusers.models.modeling_outputs import AutoencoderKLOutput
 from ..pretrained import load_lite0
 
 # %% auto #0
-__all__ = ['SD2_ID', 'SCHEDULES', 'SD2_UNET_CONFIG', 'SD2_VAE_CONFIG', 'MINILM_DIM', 'MIN_ALPHA_BAR', 'load_sd2_components',
-           'make_scheduler', 'scheduler_like', 'schedule_kind', 'widen_conv_in', 'tiny_unet', 'tiny_vae',
-           'tiny_text_encoder', 'sd2_random', 'encode_prompt', 'PixelVAE', 'load_effnet_lite0', 'unet_skip_layout',
-           'ImageFeatures', 'small_unet', 'image_features_for', 'minilm_path', 'load_minilm', 'denoise',
-           'encode_latents', 'decode_latents', 'ddim_sample']
+__all__ = ['SD2_ID', 'PREDICTION_TYPES', 'SCHEDULES', 'SD2_UNET_CONFIG', 'SD2_VAE_CONFIG', 'MINILM_DIM', 'MIN_ALPHA_BAR',
+           'load_sd2_components', 'make_scheduler', 'scheduler_like', 'schedule_kind', 'widen_conv_in', 'tiny_unet',
+           'tiny_vae', 'tiny_text_encoder', 'sd2_random', 'encode_prompt', 'PixelVAE', 'load_effnet_lite0',
+           'unet_skip_layout', 'ImageFeatures', 'small_unet', 'image_features_for', 'minilm_path', 'load_minilm',
+           'denoise', 'encode_latents', 'decode_latents', 'ddim_sample']
 
 # %% ../../nbs/23_cocogold_model.ipynb #766c2b48
 SD2_ID = 'stabilityai/stable-diffusion-2'
@@ -49,15 +49,16 @@ def load_sd2_components(
     return c
 
 # %% ../../nbs/23_cocogold_model.ipynb #973ecf64
+PREDICTION_TYPES = ('v_prediction', 'epsilon', 'sample')
 SCHEDULES = {'ddim': dict(timestep_spacing='leading', steps_offset=1, rescale_betas_zero_snr=False),  # SD2's standard DDIM
              'trailing': dict(timestep_spacing='trailing', steps_offset=0, rescale_betas_zero_snr=True)}  # few-step inference
 
 def make_scheduler(
-    prediction_type: str = 'v_prediction',  # 'v_prediction' or 'epsilon'
+    prediction_type: str = 'v_prediction',  # 'v_prediction', 'epsilon' or 'sample' (the clean target itself, x0)
     kind: str = 'ddim',                      # 'ddim' (SD2's standard schedule) or 'trailing' (trailing + zero terminal SNR)
 ) -> DDIMScheduler:
     "SD2's DDIM scheduler of `kind`."
-    if prediction_type not in ('v_prediction', 'epsilon'): raise ValueError(f'prediction_type must be v_prediction or epsilon, not {prediction_type!r}')
+    if prediction_type not in PREDICTION_TYPES: raise ValueError(f"prediction_type must be one of {', '.join(PREDICTION_TYPES)}, not {prediction_type!r}")
     if kind not in SCHEDULES: raise ValueError(f"scheduler must be one of {', '.join(SCHEDULES)}, not {kind!r}")
     return DDIMScheduler(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
                          clip_sample=False, set_alpha_to_one=False, prediction_type=prediction_type, **SCHEDULES[kind])

@@ -183,7 +183,7 @@ def pipeline_from_checkpoint(cfg, checkpoint, scheduler: str = 'trailing', **con
     "The pipeline of training config `cfg` with the weights of `checkpoint`, sampling with `scheduler`; `config`: pipeline settings."
     from safetensors.torch import load_file
     from filternet_coco.cocogold.train import Denoiser, build_components
-    c = build_components(cfg)
+    c = build_components(cfg, init=False)  # the checkpoint holds every weight: `cfg.init_from` is not read
     Denoiser(c['unet'], c['image_features']).load_state_dict(load_file(Path(checkpoint) / 'model.safetensors'))
     kw = dict(max_prompt_tokens=cfg.prompt_kw['max_length'], prompt_mask=cfg.prompt_kw['use_mask'], processing_resolution=cfg.size,
               zero_snr=cfg.schedule == 'trailing')  # trained on the zero-SNR betas: both samplers keep them
@@ -228,11 +228,13 @@ def choose_settings(pipe: CocoGoldPipeline, samples: list, grid: dict = SHIP_GRI
     pick = next(r for r in rows[len(grid['tol']):] if r['iou'] >= best - margin)
     return dict(tol=tol, default_steps=pick['steps'], default_ensemble=pick['ensemble']), rows
 
-def ship_small(cfg, checkpoint, dest=SMALL_WEIGHTS, grid: dict = SHIP_GRID) -> list:
+def ship_small(cfg, checkpoint, dest=SMALL_WEIGHTS, grid: dict = SHIP_GRID, defaults: dict | None = None) -> list:
     "Choose the settings of `checkpoint` (config `cfg`) on training-photo draws and save the fp16 pipeline to `dest`; returns the rows."
     from filternet_coco.cocogold.data import iterator_samples, split_image_ids
+    if defaults: grid = dict(grid, steps_ensemble=((defaults['default_steps'], defaults['default_ensemble']),))  # fixed: only the tolerance is chosen
     pipe = pipeline_from_checkpoint(cfg, checkpoint); pipe.set_progress_bar_config(disable=True)
     tune = iterator_samples(cfg.data_root, cfg.ann_file, 'train', cfg.size, split_image_ids(cfg.data_root, cfg.ann_file)[0], seed=2)
     settings, rows = choose_settings(pipe, tune, grid)
+    settings.update(defaults or {})  # default_steps, default_ensemble and ensemble_method given (chapter 27's sweeps)
     save_pipeline(pipeline_from_checkpoint(cfg, checkpoint, **settings), dest, torch.float16, text_encoder=False)
     return rows

@@ -12,16 +12,16 @@ import numpy as np
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from filternet_coco.cocogold.model import (SCHEDULES, SD2_ID, PixelVAE, ddim_sample, decode_latents, denoise, encode_latents, 
+from filternet_coco.cocogold.model import (PREDICTION_TYPES, SCHEDULES, SD2_ID, PixelVAE, ddim_sample, decode_latents, denoise, encode_latents, 
     encode_prompt, image_features_for, load_minilm, load_sd2_components, make_scheduler, scheduler_like, small_unet, tiny_text_encoder, tiny_unet,
     tiny_vae, widen_conv_in)
 from ..runs import prune_checkpoints, resolve_checkpoint  # the one run-folder layer (chapter 09_runs)
 
 # %% auto #0
-__all__ = ['BASE', 'DEBUG', 'SMALL_FEWSTEP', 'SMALL', 'CONFIGS', 'TrainConfig', 'iter_exponential', 'build_components',
-           'Denoiser', 'trainable_parameters', 'sample_timesteps', 'PromptCache', 'diffusion_loss', 'CachedEpochs',
-           'dataset_for', 'make_datasets', 'micro_batches', 'ToyWhiteDataset', 'run_dir', 'predict_targets', 'validate',
-           'train']
+__all__ = ['BASE', 'DEBUG', 'SMALL_FEWSTEP', 'SMALL_SCRATCH', 'SMALL', 'SMALL_WORDS', 'CONFIGS', 'TrainConfig',
+           'iter_exponential', 'build_components', 'init_weights', 'Denoiser', 'trainable_parameters',
+           'sample_timesteps', 'PromptCache', 'diffusion_loss', 'CachedEpochs', 'dataset_for', 'make_datasets',
+           'micro_batches', 'ToyWhiteDataset', 'run_dir', 'predict_targets', 'validate', 'train']
 
 # %% ../../nbs/24_cocogold_train.ipynb #157b73ca
 @dataclass
@@ -35,7 +35,7 @@ class TrainConfig:
     size: int = 512                      # training resolution (pixels)
     classes: str = 'train'               # trained classes: 'train' (the thesis's 14), 'seen' (all but data.HELDOUT_CLASSES) or 'all'
     valid_frac: float = 0.2              # fraction of photos held out (seeded split)
-    prediction_type: str = 'v_prediction'  # 'v_prediction' or 'epsilon'
+    prediction_type: str = 'v_prediction'  # 'v_prediction', 'epsilon' or 'sample' (x0: the white-painted image itself)
     schedule: str = 'ddim'               # training noise schedule: 'ddim' (SD2's standard, thesis) or 'trailing' (zero terminal SNR)
     timesteps: str = 'uniform'           # 'uniform' over 0..999, 'trailing' (the few-step inference timesteps) or 'mix' (t = T or uniform)
     trailing_weights: tuple = (0.7, 0.1, 0.1, 0.1)  # probabilities of the trailing timesteps [T, ...] ('trailing' only)
@@ -63,12 +63,13 @@ class TrainConfig:
     cache_epochs: int = 0                # >0: pre-cut this many epochs of crops into memory (small runs)
     time_limit_min: float = 0            # >0: stop (with a checkpoint) after this many minutes of training
     num_workers: int = 0                 # DataLoader workers
+    init_from: str = ''                  # a saved small pipeline folder whose U-Net and image features start the run ('': fresh weights)
     seed: int = 0
     output_dir: str = 'runs'
 
     def __post_init__(self):
         if self.model not in ('sd2', 'small', 'tiny'): raise ValueError(f"model must be 'sd2', 'small' or 'tiny', not {self.model!r}")
-        if self.prediction_type not in ('v_prediction', 'epsilon'): raise ValueError(f'prediction_type must be v_prediction or epsilon, not {self.prediction_type!r}')
+        if self.prediction_type not in PREDICTION_TYPES: raise ValueError(f"prediction_type must be one of {', '.join(PREDICTION_TYPES)}, not {self.prediction_type!r}")
         if self.schedule not in SCHEDULES: raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, not {self.schedule!r}")
         if self.timesteps not in ('uniform', 'trailing', 'mix'): raise ValueError(f"timesteps must be 'uniform', 'trailing' or 'mix', not {self.timesteps!r}")
         if self.classes not in ('train', 'seen', 'all'): raise ValueError(f"classes must be 'train', 'seen' or 'all', not {self.classes!r}")
@@ -89,12 +90,15 @@ DEBUG = replace(BASE, name='debug', model='tiny', size=32, micro_batch=2, grad_a
 
 # %% ../../nbs/24_cocogold_train.ipynb #9755c2d0
 SMALL_FEWSTEP = replace(BASE, name='small', model='small', size=64, lr=1e-3, lr_warmup=50, lr_final_ratio=0.05, lr_decay_steps=1000,
-                micro_batch=16, grad_accum=1, max_steps=1000, schedule='trailing', timesteps='trailing',
+                micro_batch=16, grad_accum=1, max_steps=997, schedule='trailing', timesteps='trailing',
                 trailing_weights=(0.6, 0.1, 0.2, 0.1), desaturate=0.75, mask_weight=2., zoom=0.6, flip=True, feature_scale=4,
-                checkpoint_every=200, validate_every=200, n_valid=8, cache_epochs=24, time_limit_min=38)  # issue 17's few-step predictor
-SMALL = replace(SMALL_FEWSTEP, timesteps='mix', terminal_share=0.5, classes='seen', words=True, generic_share=0.15,
-                max_steps=400, lr_decay_steps=400, time_limit_min=0)  # issue 27: a diffusion model on every seen class's words, with an objectness prior; a fixed step count
-CONFIGS = {'base': BASE, 'debug': DEBUG, 'small': SMALL}
+                checkpoint_every=200, validate_every=200, n_valid=8, cache_epochs=24)  # issue 17's few-step predictor (its run: 997 steps in 38 min)
+SMALL_SCRATCH = replace(SMALL_FEWSTEP, timesteps='mix', terminal_share=0.5, classes='seen', words=True, generic_share=0.15,
+                max_steps=400, lr_decay_steps=400, time_limit_min=0)  # issue 27's first candidate: v-prediction from scratch (lost)
+SMALL = replace(SMALL_SCRATCH, prediction_type='sample', init_from='runs/cocogold-issue17', lr=3e-4, lr_warmup=20, lr_decay_steps=400,
+                classes='train', words=False, generic_share=0.)  # issue 27: the few-step model fine-tuned into an x0-prediction diffusion model
+SMALL_WORDS = replace(SMALL, classes='seen', words=True, generic_share=0.15)  # the same on every seen class's words + objectness prior (lost)
+CONFIGS = {'base': BASE, 'debug': DEBUG, 'small': SMALL, 'small-fewstep': SMALL_FEWSTEP, 'small-scratch': SMALL_SCRATCH, 'small-words': SMALL_WORDS}
 
 # %% ../../nbs/24_cocogold_train.ipynb #0b78e812
 def iter_exponential(step: int, total: int = 25000, final_ratio: float = 0.01, warmup: int = 100) -> float:
@@ -104,17 +108,35 @@ def iter_exponential(step: int, total: int = 25000, final_ratio: float = 0.01, w
     return math.exp((step - warmup) / total * math.log(final_ratio))
 
 # %% ../../nbs/24_cocogold_train.ipynb #a4c623f7
-def build_components(cfg: TrainConfig) -> dict:
-    "VAE, text encoder, tokenizer, U-Net, image features (or None) and the training scheduler for `cfg.model`."
+def build_components(cfg: TrainConfig, init: bool = True) -> dict:
+    "VAE, text encoder, tokenizer, U-Net, image features (or None) and the training scheduler for `cfg.model` (`init`: load `cfg.init_from`)."
     sch = make_scheduler(cfg.prediction_type, cfg.schedule)
     if cfg.model == 'tiny':
         te, tok = tiny_text_encoder()
         return dict(vae=tiny_vae().requires_grad_(False).eval(), text_encoder=te, tokenizer=tok, unet=tiny_unet(), image_features=None, scheduler=sch)
     if cfg.model == 'small':
         te, tok = load_minilm(); unet = small_unet(cfg.size, cfg.seed)
-        return dict(vae=PixelVAE(), text_encoder=te, tokenizer=tok, unet=unet, image_features=image_features_for(unet, input_scale=cfg.feature_scale), scheduler=sch)
+        c = dict(vae=PixelVAE(), text_encoder=te, tokenizer=tok, unet=unet, image_features=image_features_for(unet, input_scale=cfg.feature_scale), scheduler=sch)
+        return init_weights(c, cfg) if init and cfg.init_from else c
     c = load_sd2_components(cfg.sd2_path)
     return dict(c, unet=widen_conv_in(c['unet'], 8), image_features=None, scheduler=sch)
+
+def init_weights(c: dict, cfg: TrainConfig) -> dict:
+    "Components `c` with the U-Net and image features of the saved pipeline `cfg.init_from`; a v-model on zero-SNR betas becomes an x0-model."
+    from safetensors.torch import load_file
+    p = Path(cfg.init_from)
+    for k in ('unet', 'image_features'):
+        f = p / k / 'diffusion_pytorch_model.safetensors'
+        if not f.is_file(): raise FileNotFoundError(f'init_from: no {k} weights at {f} (a folder written by cocogold.pipeline.save_pipeline)')
+        c[k].load_state_dict(load_file(f))  # the saved fp16 values, copied into float32 parameters
+    old = json.loads((p / 'scheduler' / 'scheduler_config.json').read_text())
+    if old['prediction_type'] == cfg.prediction_type: return c
+    if (old['prediction_type'], cfg.prediction_type) != ('v_prediction', 'sample') or not old.get('rescale_betas_zero_snr'):
+        raise ValueError(f"init_from: a {old['prediction_type']} model can start only a {old['prediction_type']} run "
+                         f"(or, on zero-SNR betas, a v_prediction one an x0 run), not {cfg.prediction_type}")
+    with torch.no_grad():  # at t = T (alpha_bar = 0) x0 = -v: negating the last layer keeps the one-step answer exactly
+        c['unet'].conv_out.weight.neg_(); c['unet'].conv_out.bias.neg_()
+    return c
 
 # %% ../../nbs/24_cocogold_train.ipynb #39a824b0
 class Denoiser(nn.Module):
@@ -167,7 +189,7 @@ def diffusion_loss(model: Denoiser, vae, prompts: PromptCache, scheduler, batch:
     noise = torch.randn(z0.shape, generator=generator).to(z0)
     t = sample_timesteps(len(z0), scheduler, cfg.timesteps, cfg.trailing_weights, generator, cfg.terminal_share).to(z0.device)
     pred = model(scheduler.add_noise(z0, noise, t), t, cond, hidden.to(z0.device), None if mask is None else mask.to(z0.device), image)
-    goal = noise if cfg.prediction_type == 'epsilon' else scheduler.get_velocity(z0, noise, t)
+    goal = {'epsilon': noise, 'sample': z0}.get(cfg.prediction_type) if cfg.prediction_type != 'v_prediction' else scheduler.get_velocity(z0, noise, t)
     err = (pred.float() - goal.float()) ** 2
     if not cfg.mask_weight: return err.mean()
     w = 1 + cfg.mask_weight * F.adaptive_avg_pool2d(m.float(), z0.shape[-2:])  # painted pixels (latent-size fraction) weigh more
