@@ -4,7 +4,7 @@
 
 # %% ../../nbs/16_filternet_recipe.ipynb #d4b3638b
 from __future__ import annotations
-import json
+import json, math
 from functools import partial
 from pathlib import Path
 import torch
@@ -17,15 +17,16 @@ with warnings.catch_warnings():   # fastai.layers' import-time `torch.jit.script
     from fastai.basics import DataLoaders, DataLoader
 from fastprogress.fastprogress import progress_bar
 from ..degrade import sample_params, draw_params
-from ..filters import apply_filters
+from ..filters import apply_filters, EV_PER_UNIT
+from ..color import srgb_to_linear
 from ..samples import shared_data, list_photos, GOOD_FOLDERS
 from .model import FilterNet, read_frame, global_stats
 from .data import assign_splits, _photo_sources
 from .train import TrainConfig, get_config, run_config, open_run, train_filternet
 
 # %% auto #0
-__all__ = ['STATS_BS', 'recipe_photos', 'load_frames', 'OnTheFly', 'stats_pool', 'recipe_dataloaders', 'stats_dataloaders',
-           'train_recipe', 'loso_photos', 'leave_one_out']
+__all__ = ['STATS_BS', 'recipe_photos', 'load_frames', 'lift_dark', 'OnTheFly', 'stats_pool', 'recipe_dataloaders',
+           'stats_dataloaders', 'train_recipe', 'loso_photos', 'leave_one_out']
 
 # %% ../../nbs/16_filternet_recipe.ipynb #2aced682
 def recipe_photos(seed: int = 0, coco: bool = True, folders=GOOD_FOLDERS, valid_pct: float = 0.2, test_pct: float = 0.1) -> dict:
@@ -45,6 +46,24 @@ def load_frames(photos: list, size: int, cache: str | Path | None = None) -> lis
     frames = [torch.from_numpy(read_frame(p, size)).permute(2, 0, 1).contiguous() for _, p in photos]
     if f is not None: f.parent.mkdir(parents=True, exist_ok=True); torch.save(frames, f)
     return frames
+
+# %% ../../nbs/16_filternet_recipe.ipynb #35887507
+def _median_lstar(lin: Tensor) -> float:
+    "CIE L* of the median luminance of a linear sRGB image (1, 3, h, w)."
+    y = float((0.2126 * lin[:, 0] + 0.7152 * lin[:, 1] + 0.0722 * lin[:, 2]).median())
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else 24389 / 27 * y
+
+def lift_dark(frame: Tensor, target: float, clip_share: float = 0.01) -> tuple[Tensor, float]:
+    "(uint8 frame (3, h, w) brought up by the exposure filter toward median L* `target`, clipping at most `clip_share` of its pixels; the exposure value used, 0 if untouched)."
+    x = frame[None].float() / 255
+    lin = srgb_to_linear(x)
+    if _median_lstar(lin) >= target: return frame, 0.
+    y = float((0.2126 * lin[:, 0] + 0.7152 * lin[:, 1] + 0.0722 * lin[:, 2]).median())
+    ev = math.log2(((target + 16) / 116) ** 3 / max(y, 1e-4))
+    top = float(lin.amax(1).flatten().quantile(1 - clip_share))               # the level that 1 - clip_share of the pixels stay under
+    v = max(0., min(1., min(ev, math.log2(1 / max(top, 1e-4))) / EV_PER_UNIT))
+    if v == 0: return frame, 0.
+    return (apply_filters(x, torch.tensor([[v]]), 'e')[0] * 255).round().byte(), v
 
 # %% ../../nbs/16_filternet_recipe.ipynb #569158d1
 class OnTheFly(Dataset):
@@ -94,6 +113,7 @@ def recipe_dataloaders(config: TrainConfig, photos: dict | None = None, cache='d
     "fastai DataLoaders: training items drawn on the fly (or fixed), validation items fixed by the seed."
     c, photos = config, photos or recipe_photos(config.seed, config.coco)
     tr, va = load_frames(photos['train'], c.model.img_size, cache), load_frames(photos['valid'], c.model.img_size, cache)
+    if c.lift_dark: tr = [lift_dark(f, c.lift_dark)[0] for f in tr]   # the normal-exposure prior: training photos only
     g = torch.Generator().manual_seed(c.seed + 1)
     vfix = draw_params(len(va) * valid_draws, c.model.names, g, c.regime, c.p_clean, c.p_mild)
     if c.data == 'fixed': train = OnTheFly(tr * 10, c, fixed=sample_params(len(tr) * 10, c.regime, c.model.names, g))
