@@ -189,7 +189,7 @@ def diffusion_loss(model: Denoiser, vae, prompts: PromptCache, scheduler, batch:
     noise = torch.randn(z0.shape, generator=generator).to(z0)
     t = sample_timesteps(len(z0), scheduler, cfg.timesteps, cfg.trailing_weights, generator, cfg.terminal_share).to(z0.device)
     pred = model(scheduler.add_noise(z0, noise, t), t, cond, hidden.to(z0.device), None if mask is None else mask.to(z0.device), image)
-    goal = {'epsilon': noise, 'sample': z0}.get(cfg.prediction_type) if cfg.prediction_type != 'v_prediction' else scheduler.get_velocity(z0, noise, t)
+    goal = noise if cfg.prediction_type == 'epsilon' else z0 if cfg.prediction_type == 'sample' else scheduler.get_velocity(z0, noise, t)
     err = (pred.float() - goal.float()) ** 2
     if not cfg.mask_weight: return err.mean()
     w = 1 + cfg.mask_weight * F.adaptive_avg_pool2d(m.float(), z0.shape[-2:])  # painted pixels (latent-size fraction) weigh more
