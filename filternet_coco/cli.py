@@ -203,13 +203,15 @@ def train_command(
 
 # %% ../nbs/90_cli.ipynb #16d2b854
 def _sampling_defaults(text: str) -> dict:
-    "'STEPS,ENSEMBLE[,METHOD]' -> the pipeline's default_steps, default_ensemble and ensemble_method (one-line error otherwise)."
+    "'STEPS,ENSEMBLE[,METHOD[,mirror]]' -> the pipeline's default_steps, default_ensemble, ensemble_method and mirror (one-line error otherwise)."
     from filternet_coco.io import UserError
     parts = text.split(',')
-    ok = len(parts) in (2, 3) and all(p.isdigit() for p in parts[:2]) and (len(parts) == 2 or parts[2] in ('vote', 'median'))
+    ok = (2 <= len(parts) <= 4 and all(p.isdigit() for p in parts[:2]) and all(p in ('vote', 'median') for p in parts[2:3])
+          and all(p == 'mirror' for p in parts[3:]))
     if not ok or not 1 <= int(parts[0]) <= 50 or not 1 <= int(parts[1]) <= 16:
-        raise UserError(f'--defaults must be STEPS,ENSEMBLE[,vote|median] with 1-50 steps and 1-16 members, not {text!r}')
-    return dict(default_steps=int(parts[0]), default_ensemble=int(parts[1]), ensemble_method=parts[2] if len(parts) == 3 else 'vote')
+        raise UserError(f'--defaults must be STEPS,ENSEMBLE[,vote|median[,mirror]] with 1-50 steps and 1-16 members, not {text!r}')
+    return dict(default_steps=int(parts[0]), default_ensemble=int(parts[1]), ensemble_method=parts[2] if len(parts) > 2 else 'vote',
+                mirror=len(parts) == 4)
 
 def cocogold_train_command(
     root: str = '../shared/data/coco',  # COCO folder with images/ and annotations/
@@ -224,7 +226,7 @@ def cocogold_train_command(
     output_dir: str = 'runs',           # where run folders go
     day: str = None,                    # date part of the run folder (default: today)
     ship: str = None,                   # after training (config small): choose tolerance, steps and ensemble on training photos and save the pipeline here
-    defaults: str = None,               # with --ship: 'STEPS,ENSEMBLE[,vote|median]' fixes the sampling defaults instead of choosing them
+    defaults: str = None,               # with --ship: 'STEPS,ENSEMBLE[,vote|median[,mirror]]' fixes the sampling defaults instead of choosing them
 ) -> int:
     "Train a CocoGold model on a COCO folder."
     from dataclasses import replace

@@ -72,13 +72,13 @@ class CocoGoldPipeline(DiffusionPipeline):
     def __init__(self, unet, vae, text_encoder, tokenizer, scheduler, image_features=None, max_prompt_tokens: int | None = None,
                  prompt_mask: bool = False, processing_resolution: int = 512, default_steps: int | None = None,
                  desaturate: float = DEFAULT_THRESHOLD, tol: float = DEFAULT_TOL, opening: int = 3, ensemble_method: str = 'vote',
-                 default_ensemble: int = 1, zero_snr: bool = False):
+                 default_ensemble: int = 1, zero_snr: bool = False, mirror: bool = False):
         super().__init__()
         self.register_modules(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler, image_features=image_features)
         self.image_processor = CocoGoldImageProcessor(desaturate, tol, opening, ensemble_method)
         self.register_to_config(max_prompt_tokens=max_prompt_tokens, prompt_mask=prompt_mask, processing_resolution=processing_resolution,
                                 default_steps=default_steps, desaturate=desaturate, tol=tol, opening=opening, ensemble_method=ensemble_method,
-                                default_ensemble=default_ensemble, zero_snr=zero_snr)
+                                default_ensemble=default_ensemble, zero_snr=zero_snr, mirror=mirror)
 
     @property
     def vae_scale(self) -> int: return 2 ** (len(self.vae.config.block_out_channels) - 1)
@@ -95,7 +95,7 @@ class CocoGoldPipeline(DiffusionPipeline):
 @torch.no_grad()
 def _pipeline_call(self, image, prompt, num_inference_steps: int | None = None, ensemble_size: int | None = None,
                    processing_resolution: int | None = None, generator: torch.Generator | None = None, tol: float | None = None,
-                   scheduler: str | None = None) -> CocoGoldOutput:
+                   scheduler: str | None = None, mirror: bool | None = None) -> CocoGoldOutput:
     "Generated white-painted images and masks for `image`(s) and `prompt`(s)."
     images, prompts = (image if isinstance(image, (list, tuple)) else [image]), ([prompt] if isinstance(prompt, str) else list(prompt))
     if len(images) != len(prompts): raise ValueError(f'got {len(images)} images but {len(prompts)} prompts')
@@ -104,16 +104,20 @@ def _pipeline_call(self, image, prompt, num_inference_steps: int | None = None, 
     sch = scheduler_like(self.scheduler, scheduler, True if self.config.zero_snr else None) if scheduler else self.scheduler
     steps, N, dev = num_inference_steps or self.steps_for(scheduler), ensemble_size, self._execution_device
     size = processing_resolution or self.config.processing_resolution
-    # 1. photos -> (B, 3, S, S) in [-1, 1], repeated per ensemble member -> (B*N, 3, S, S)
+    mirror = self.config.mirror if mirror is None else mirror
+    flipped = (torch.arange(len(images) * N, device=dev) % N % 2 == 1) & mirror  # every second member of each photo (none when N = 1)
+    # 1. photos -> (B, 3, S, S) in [-1, 1], repeated per ensemble member -> (B*N, 3, S, S); mirrored members see the photo flipped
     x = self.image_processor.preprocess(images, size).to(dev, self.unet.dtype).repeat_interleave(N, 0)
+    x = torch.where(flipped[:, None, None, None], x.flip(-1), x)
     # 2. prompts -> (B*N, L, D) token embeddings and (B*N, L) mask (or None: SD2's text path)
     hidden, mask = encode_prompt(self.tokenizer, self.text_encoder, [p for p in prompts for _ in range(N)], self.config.max_prompt_tokens,
                                  self.config.prompt_mask)
     # 3. image latents (B*N, C, S/f, S/f); 4. denoise target latents from noise
     z = ddim_sample(self.unet, sch, encode_latents(self.vae, x).to(self.unet.dtype), hidden.to(dev), None if mask is None else mask.to(dev),
                     steps, generator, self.image_features, x)
-    # 5. decode -> (B, N, 3, S, S); 6. masks at the photos' sizes
-    gen = decode_latents(self.vae, z).reshape(len(images), N, 3, size, size)
+    # 5. decode (mirrored members flipped back) -> (B, N, 3, S, S); 6. masks at the photos' sizes
+    gen = decode_latents(self.vae, z)
+    gen = torch.where(flipped[:, None, None, None], gen.flip(-1), gen).reshape(len(images), N, 3, size, size)
     sizes = [np.asarray(im).shape[:2] if not isinstance(im, Image.Image) else im.size[::-1] for im in images]
     g, masks = self.image_processor.postprocess(gen, sizes, tol)
     return CocoGoldOutput(generated=g, masks=masks)
