@@ -48,15 +48,12 @@ def load_frames(photos: list, size: int, cache: str | Path | None = None) -> lis
     return frames
 
 # %% ../../nbs/16_filternet_recipe.ipynb #35887507
-def _lstar_to_luminance(L: float) -> float:
-    "The relative luminance Y of CIE lightness L* (the inverse of L* = 116 Y^(1/3) - 16, linear below L* 8)."
-    return ((L + 16) / 116) ** 3 if L > 8 else L * 27 / 24389
-
 def lift_dark(frame: Tensor, target: float, clip_share: float = 0.01) -> tuple[Tensor, float]:
     "(uint8 frame (3, h, w) brought up by the exposure filter toward median L* `target`, clipping at most `clip_share` of its pixels; the exposure value used, 0 if untouched)."
+    from colour.colorimetry import luminance_CIE1976  # CIE L* -> relative luminance Y in [0, 100]
     x = frame[None].float() / 255
     lin = srgb_to_linear(x)
-    y, goal = float((0.2126 * lin[:, 0] + 0.7152 * lin[:, 1] + 0.0722 * lin[:, 2]).median()), _lstar_to_luminance(target)
+    y, goal = float((0.2126 * lin[:, 0] + 0.7152 * lin[:, 1] + 0.0722 * lin[:, 2]).median()), float(luminance_CIE1976(target)) / 100
     if y >= goal: return frame, 0.
     top = float(lin.amax(1).flatten().quantile(1 - clip_share))               # the level that 1 - clip_share of the pixels stay under
     v = max(0., min(1., min(math.log2(goal / max(y, 1e-4)), math.log2(1 / max(top, 1e-4))) / EV_PER_UNIT))
