@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from dataclasses import dataclass, replace
 from pathlib import Path
-import cv2, numpy as np
+import cv2, numpy as np, torch
 from .params import FilterParams
 from .filters import EV_PER_UNIT
+from .color import srgb_to_linear, luminance
 from .io import Photo, UserError, PhotoError, as_photo, photo_like, read_photo, write_photo, to_uint8, check_output, fit_bits, output_suffix
 from .sidecars import sidecar_endings, write_sidecars
 from .render import render_pixels
@@ -103,8 +104,8 @@ def composite(pixels: np.ndarray, mask: np.ndarray, params: FilterParams, feathe
 # %% ../nbs/30_coconet.ipynb #188bad5f
 def mid_grey_predictor(thumb: np.ndarray) -> FilterParams:
     "Baseline params: the exposure that brings the mean linear luminance of `thumb` to 18 % grey."
-    lin = np.where((x := thumb / 255.) <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
-    lum = max(float((lin @ [0.2126, 0.7152, 0.0722]).mean()), 1e-4)
+    lin = srgb_to_linear(torch.from_numpy(np.asarray(thumb, np.float64) / 255))
+    lum = max(float(luminance(lin, dim=-1).mean()), 1e-4)
     return FilterParams(exposure=float(np.clip(np.log2(0.18 / lum) / EV_PER_UNIT, -1, 1)))
 
 @lru_cache(maxsize=2)

@@ -8,7 +8,8 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['SRGB_THRESHOLD', 'LINEAR_THRESHOLD', 'LEVELS_10BIT', 'srgb_to_linear', 'linear_to_srgb', 'quantize', 'show_transfer']
+__all__ = ['SRGB_THRESHOLD', 'LINEAR_THRESHOLD', 'REC709_LUMA', 'LEVELS_10BIT', 'srgb_to_linear', 'linear_to_srgb', 'luminance',
+           'quantize', 'show_transfer']
 
 # %% ../nbs/00_color.ipynb #3fed66fa
 SRGB_THRESHOLD = 0.04045        # sRGB value where the toe meets the power law
@@ -23,6 +24,15 @@ def linear_to_srgb(x: Tensor) -> Tensor:
     "Encode linear light in [0, 1] as sRGB (IEC 61966-2-1)."
     x = x.clamp(0, 1)
     return torch.where(x <= LINEAR_THRESHOLD, x * 12.92, 1.055 * x.clamp_min(1e-12) ** (1 / 2.4) - 0.055)
+
+# %% ../nbs/00_color.ipynb #350fed4f
+REC709_LUMA = (0.2126, 0.7152, 0.0722)   # ITU-R BT.709 relative luminance of linear R, G, B (the sRGB primaries)
+
+def luminance(lin: Tensor, dim: int = -3) -> Tensor:
+    "Relative luminance Y of linear-light RGB whose three channels lie along `dim` (-3: (..., 3, H, W); -1: (..., 3))."
+    if lin.shape[dim] != 3: raise ValueError(f'luminance needs 3 channels along dim {dim}, got shape {tuple(lin.shape)}')
+    r, g, b = lin.unbind(dim)
+    return REC709_LUMA[0] * r + REC709_LUMA[1] * g + REC709_LUMA[2] * b
 
 # %% ../nbs/00_color.ipynb #18740a22
 LEVELS_10BIT = 1024

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import cv2, numpy as np
 from ..io import to_uint8
+from ..color import REC709_LUMA
 
 # %% auto #0
 __all__ = ['DEFAULT_TOL', 'DEFAULT_THRESHOLD', 'LUMA', 'check_tolerance', 'desaturate_whites', 'mask_from_white', 'open_mask',
@@ -14,7 +15,7 @@ __all__ = ['DEFAULT_TOL', 'DEFAULT_THRESHOLD', 'LUMA', 'check_tolerance', 'desat
 # %% ../../nbs/21_cocogold_masks.ipynb #91000299
 DEFAULT_TOL = 0.1         # a generated pixel is "white" when every channel is >= 1 - DEFAULT_TOL
 DEFAULT_THRESHOLD = 0.85  # desaturate_whites: input pixels brighter than this luma are brought down to it
-LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec. 709 luma weights (sRGB primaries)
+LUMA = np.array(REC709_LUMA, np.float32)  # Rec. 709 luma weights (sRGB primaries), for numpy images (..., 3)
 
 def _to_float(img: np.ndarray) -> np.ndarray:
     "An image as float32 in [0, 1] (uint8 is divided by 255)."

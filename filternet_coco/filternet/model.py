@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from ..color import srgb_to_linear, linear_to_srgb, quantize
+from ..color import srgb_to_linear, linear_to_srgb, quantize, luminance
 from ..params import parse_filters, FilterParams, CODES
 from ..filters import apply_filters
 from ..pretrained import load_torchvision, load_lite0
@@ -128,7 +128,7 @@ def global_stats(x: Tensor) -> Tensor:
     "N_STATS global statistics (B, N_STATS) of an sRGB batch (B, 3, H, W) in [0, 1]."
     x = x.float().clamp(0, 1)
     lin = srgb_to_linear(x).flatten(2)                                   # (B, 3, N)
-    ly = torch.log2((0.2126 * lin[:, 0] + 0.7152 * lin[:, 1] + 0.0722 * lin[:, 2]).clamp_min(2 ** -12))
+    ly = torch.log2(luminance(lin, dim=1).clamp_min(2 ** -12))
     chan = [_hist(x[:, c].flatten(1), 0, 1) for c in range(3)]
     m = lin.mean(2).clamp_min(1e-4)
     ratios = torch.log2(m[:, [0, 2]] / m[:, 1:2])

@@ -18,7 +18,7 @@ with warnings.catch_warnings():   # fastai.layers' import-time `torch.jit.script
 from fastprogress.fastprogress import progress_bar
 from ..degrade import sample_params, draw_params
 from ..filters import apply_filters, EV_PER_UNIT
-from ..color import srgb_to_linear
+from ..color import srgb_to_linear, luminance
 from ..samples import shared_data, list_photos, GOOD_FOLDERS
 from .model import FilterNet, read_frame, global_stats
 from .data import assign_splits, _photo_sources
@@ -53,7 +53,7 @@ def lift_dark(frame: Tensor, target: float, clip_share: float = 0.01) -> tuple[T
     from colour.colorimetry import luminance_CIE1976  # CIE L* -> relative luminance Y in [0, 100]
     x = frame[None].float() / 255
     lin = srgb_to_linear(x)
-    y, goal = float((0.2126 * lin[:, 0] + 0.7152 * lin[:, 1] + 0.0722 * lin[:, 2]).median()), float(luminance_CIE1976(target)) / 100
+    y, goal = float(luminance(lin).median()), float(luminance_CIE1976(target)) / 100
     if y >= goal: return frame, 0.
     top = float(lin.amax(1).flatten().quantile(1 - clip_share))               # the level that 1 - clip_share of the pixels stay under
     v = max(0., min(1., min(math.log2(goal / max(y, 1e-4)), math.log2(1 / max(top, 1e-4))) / EV_PER_UNIT))
