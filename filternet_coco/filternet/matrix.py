@@ -17,7 +17,7 @@ from .evaluate import degrade_photos, score_method, standard_methods, method_fro
 # %% auto #0
 __all__ = ['ACTIVE', 'STRENGTH', 'cell_params', 'matrix_sets', 'stats_pool_params', 'TreesBaseline', 'evaluate_matrix',
            'gain_table', 'show_gain', 'frame_matrix', 'frame_predictor', 'matrix_summary', 'calibration_pool',
-           'calibrate_filters', 'measure_matrix', 'write_matrix', 'read_matrix']
+           'pool_gains', 'calibrate_filters', 'measure_matrix', 'write_matrix', 'read_matrix']
 
 # %% ../../nbs/17_filternet_matrix.ipynb #4d81e8bb
 ACTIVE = {'1': (1, 1), '2-3': (2, 3), '4-5': (4, 5), '6-7': (6, 7)}                       # rows: active filters
@@ -137,25 +137,28 @@ def matrix_summary(out: dict) -> dict:
 # %% ../../nbs/17_filternet_matrix.ipynb #00de833e
 @torch.no_grad()
 def calibration_pool(net, frames: list, seed: int = 100, runs: int = 2, side: int = 24) -> dict:
-    "{'degraded', 'original' (N, 3, side, side), 'pred' (N, n) raw predictions, 'cell' (N,) index (len(ACTIVE)*len(STRENGTH): clean)} on uint8 frames."
+    "{'degraded', 'original' (N, 3, side, side), 'pred' (N, n) raw predictions, 'params' (N, n) the degradations, 'cell' (N,) index (len(ACTIVE)*len(STRENGTH): clean)} on uint8 frames."
     from filternet_coco.filternet.model import centre_square
     import torch.nn.functional as F
     names, g = net.config.names, torch.Generator().manual_seed(seed)
     cells = [(a, s) for a in ACTIVE.values() for s in STRENGTH.values()]
     small = lambda x: F.interpolate(centre_square(x, min(x.shape[-2:])), (side, side), mode='area')
-    net.eval(); D, O, P, C = [], [], [], []
+    net.eval(); D, O, P, C, Y = [], [], [], [], []
     for f in frames:
         p = torch.cat([cell_params(runs, names, a, s, g) for a, s in cells] + [torch.zeros(1, len(names))])
         x = (f[None].float() / 255).expand(len(p), -1, -1, -1)
         deg = _q8(apply_filters(x, p, names))
-        P.append(net.predict(centre_square(deg, net.config.img_size), global_stats(deg)))
+        P.append(net.predict(centre_square(deg, net.config.img_size), global_stats(deg))); Y.append(p)
         D.append(_q8(small(deg))); O.append(small(x)); C.append(torch.arange(len(cells)).repeat_interleave(runs).tolist() + [len(cells)])
-    return dict(degraded=torch.cat(D), original=torch.cat(O), pred=torch.cat(P), cell=torch.tensor(sum(C, [])), names=names)
+    return dict(degraded=torch.cat(D), original=torch.cat(O), pred=torch.cat(P), params=torch.cat(Y), cell=torch.tensor(sum(C, [])), names=names)
 
 def _pool_score(pool: dict, shrink: Tensor, deadzone: Tensor | None = None) -> tuple[Tensor, float]:
     "(gain over identity per matrix cell (cells,), mean PSNR of the untouched frames) with `shrink` and `deadzone` (n,)."
     from filternet_coco.filternet.model import apply_calibration
-    p = apply_calibration(pool['pred'], shrink, torch.zeros_like(shrink) if deadzone is None else deadzone)
+    return pool_gains(pool, apply_calibration(pool['pred'], shrink, torch.zeros_like(shrink) if deadzone is None else deadzone))
+
+def pool_gains(pool: dict, p: Tensor) -> tuple[Tensor, float]:
+    "(gain over identity per matrix cell (cells,), mean PSNR of the untouched frames) when settings `p` (N, n) are rendered on `calibration_pool`'s frames."
     out = _q8(apply_filters(pool['degraded'], p, pool['names']))
     gain = _psnr_rows(out, pool['original']) - _psnr_rows(pool['degraded'], pool['original'])
     clean = pool['cell'] == pool['cell'].max()
