@@ -48,17 +48,23 @@ def load_frames(photos: list, size: int, cache: str | Path | None = None) -> lis
     return frames
 
 # %% ../../nbs/16_filternet_recipe.ipynb #35887507
-def lift_dark(frame: Tensor, target: float, clip_share: float = 0.01) -> tuple[Tensor, float]:
-    "(uint8 frame (3, h, w) brought up by the exposure filter toward median L* `target`, clipping at most `clip_share` of its pixels; the exposure value used, 0 if untouched)."
+def lift_dark(frame: Tensor, target: float, clip_share: float = 0.01, shadows: bool = False) -> tuple[Tensor, float, float]:
+    "(uint8 frame (3, h, w) brought up toward median L* `target`, exposure value, shadows value): exposure first, clipping at most `clip_share` of the pixels; with `shadows`, the shadows filter lifts what exposure left (0.01 steps)."
     from colour.colorimetry import luminance_CIE1976  # CIE L* -> relative luminance Y in [0, 100]
     x = frame[None].float() / 255
     lin = srgb_to_linear(x)
     y, goal = float(luminance(lin).median()), float(luminance_CIE1976(target)) / 100
-    if y >= goal: return frame, 0.
+    if y >= goal: return frame, 0., 0.
     top = float(lin.amax(1).flatten().quantile(1 - clip_share))               # the level that 1 - clip_share of the pixels stay under
-    v = max(0., min(1., min(math.log2(goal / max(y, 1e-4)), math.log2(1 / max(top, 1e-4))) / EV_PER_UNIT))
-    if v == 0: return frame, 0.
-    return (apply_filters(x, torch.tensor([[v]]), 'e')[0] * 255).round().byte(), v
+    need = math.log2(goal / max(y, 1e-4)) / EV_PER_UNIT                       # the exposure that would reach the goal
+    v = max(0., min(1., need, math.log2(1 / max(top, 1e-4)) / EV_PER_UNIT))
+    if not shadows or v >= need:                                               # exposure alone (or nothing)
+        return (frame, 0., 0.) if v == 0 else ((apply_filters(x, torch.tensor([[v]]), 'e')[0] * 255).round().byte(), v, 0.)
+    w = torch.linspace(0.01, 1, 100)                                           # shadows settings tried, all in one batch
+    out = (apply_filters(x.expand(len(w), -1, -1, -1), torch.stack([torch.full_like(w, v), w], 1), 'ew') * 255).round()
+    ys = luminance(srgb_to_linear(out / 255)).flatten(1).median(1).values
+    i = int(torch.nonzero(ys >= goal)[0]) if bool((ys >= goal).any()) else len(w) - 1   # the least lift that reaches the goal, else the most
+    return out[i].byte(), v, round(float(w[i]), 2)
 
 # %% ../../nbs/16_filternet_recipe.ipynb #569158d1
 class OnTheFly(Dataset):
@@ -108,7 +114,7 @@ def recipe_dataloaders(config: TrainConfig, photos: dict | None = None, cache='d
     "fastai DataLoaders: training items drawn on the fly (or fixed), validation items fixed by the seed."
     c, photos = config, photos or recipe_photos(config.seed, config.coco)
     tr, va = load_frames(photos['train'], c.model.img_size, cache), load_frames(photos['valid'], c.model.img_size, cache)
-    if c.lift_dark: tr = [lift_dark(f, c.lift_dark)[0] for f in tr]   # the normal-exposure prior: training photos only
+    if c.lift_dark: tr = [lift_dark(f, c.lift_dark, shadows=c.lift_shadows)[0] for f in tr]   # the normal-exposure prior: training photos only
     g = torch.Generator().manual_seed(c.seed + 1)
     vfix = draw_params(len(va) * valid_draws, c.model.names, g, c.regime, c.p_clean, c.p_mild)
     if c.data == 'fixed': train = OnTheFly(tr * 10, c, fixed=sample_params(len(tr) * 10, c.regime, c.model.names, g))

@@ -27,7 +27,7 @@ __all__ = ['ONTHEFLY_FIELDS', 'PRESETS', 'TrainConfig', 'get_config', 'parse_ove
            'train_pairs']
 
 # %% ../../nbs/13_filternet_train.ipynb #1257c18b
-ONTHEFLY_FIELDS = ('regime', 'p_clean', 'p_mild', 'coco', 'epoch_len', 'loss_size', 'stats_draws', 'stats_epochs', 'lift_dark')
+ONTHEFLY_FIELDS = ('regime', 'p_clean', 'p_mild', 'coco', 'epoch_len', 'loss_size', 'stats_draws', 'stats_epochs', 'lift_dark', 'lift_shadows')
 
 @dataclass
 class TrainConfig(JSONConfig):
@@ -47,6 +47,7 @@ class TrainConfig(JSONConfig):
     stats_draws: int = 0          # on the fly: draws of the pool that pre-trains the statistics branch alone (0: no stage 0)
     stats_epochs: int = 0         # on the fly: epochs over that pool, batches of 128
     lift_dark: float = 0.         # on the fly: training photos whose median L* is below this are first lifted toward it by the exposure filter (0: off)
+    lift_shadows: bool = False    # on the fly, with lift_dark: where exposure stops short (it may clip at most 1 %), the shadows filter lifts the rest
     epochs: int = 10              # epochs with the body frozen
     finetune_epochs: int = 5      # epochs of unfrozen fine-tuning (0: no fine-tuning)
     lr: float = 1e-3              # peak one-cycle learning rate of the head
@@ -63,6 +64,7 @@ class TrainConfig(JSONConfig):
         _check_choice('data', self.data, ('pairs', 'onthefly', 'fixed'))
         _check_choice('regime', self.regime, ('strong', 'moderate', 'whole'))
         if not 0 <= self.lift_dark < 100: raise ValueError(f'lift_dark is a median L* in [0, 100), got {self.lift_dark}')
+        if self.lift_shadows and not self.lift_dark: raise ValueError('lift_shadows finishes the lift of lift_dark: set lift_dark too (e.g. 40)')
         if not (0 <= self.p_clean and 0 <= self.p_mild and self.p_clean + self.p_mild <= 1): raise ValueError(f'p_clean and p_mild must be >= 0 with a sum <= 1, got {self.p_clean}, {self.p_mild}')
         if self.data == 'pairs':
             for k in ONTHEFLY_FIELDS:
