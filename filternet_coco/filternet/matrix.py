@@ -17,7 +17,7 @@ from .evaluate import degrade_photos, score_method, standard_methods, method_fro
 # %% auto #0
 __all__ = ['ACTIVE', 'STRENGTH', 'cell_params', 'matrix_sets', 'stats_pool_params', 'TreesBaseline', 'evaluate_matrix',
            'gain_table', 'show_gain', 'frame_matrix', 'frame_predictor', 'matrix_summary', 'calibration_pool',
-           'pool_gains', 'calibrate_filters', 'measure_matrix', 'write_matrix', 'read_matrix']
+           'pool_gains', 'gain_objective', 'calibrate_filters', 'measure_matrix', 'write_matrix', 'read_matrix']
 
 # %% ../../nbs/17_filternet_matrix.ipynb #4d81e8bb
 ACTIVE = {'1': (1, 1), '2-3': (2, 3), '4-5': (4, 5), '6-7': (6, 7)}                       # rows: active filters
@@ -165,12 +165,16 @@ def pool_gains(pool: dict, p: Tensor) -> tuple[Tensor, float]:
     per_cell = torch.stack([gain[pool['cell'] == c].mean() for c in range(int(pool['cell'].max()))])
     return per_cell, float(_psnr_rows(out[clean], pool['original'][clean]).mean())
 
+def gain_objective(cells: Tensor) -> float:
+    "What calibration maximises: the mean gain over the matrix cells plus the worst cell's loss (no cell left behind)."
+    return float(cells.mean() + cells.min().clamp(max=0))
+
 def calibrate_filters(pool: dict, shrinks=(0.6, 0.8, 1.0, 1.2), deadzones=(0., 0.05, 0.1, 0.2), floor: float = 32., sweeps: int = 2) -> tuple[list, list, list]:
     "(shrink per filter, dead zone per filter, rows {'shrink', 'mean gain', 'worst cell gain', 'clean'} of one common shrink) from `calibration_pool`'s draws."
     n = pool['pred'].shape[1]
-    def objective(s, t):   # the mean gain over the cells, plus the worst cell's loss: no cell left behind; untouched frames >= floor
+    def objective(s, t):   # gain_objective, with the untouched frames >= floor
         cells, clean = _pool_score(pool, s, t)
-        return float(cells.mean() + cells.min().clamp(max=0)) if clean >= floor else -1e9 + clean
+        return gain_objective(cells) if clean >= floor else -1e9 + clean
     curve = []
     for v in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2):
         cells, clean = _pool_score(pool, torch.full((n,), v))
